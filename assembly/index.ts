@@ -1,0 +1,4 @@
+// The kernel module: one build, every AS kernel. Each op's kernels live in their own file, named by what they do
+// and how (XNNPACK style); add an `export *` line per file.
+export * from './memory';
+export * from './binary';

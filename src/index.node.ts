@@ -1,0 +1,7 @@
+// Node entry: WebGPU through Dawn (npm package `webgpu`), embedded wasm and shaders.
+import { nodePlatform } from './runtime/platform-node.js';
+import { setPlatform } from './runtime/platform.js';
+
+setPlatform(nodePlatform);
+
+export * from './api.js';

@@ -1,0 +1,33 @@
+/** What the engine needs from a backend. A backend knows no op: ops bring their own kernels per backend. */
+export type BackendName = 'reference' | 'wasm' | 'webgpu';
+
+export interface BackendStats {
+  /** Buffers/allocations owned by the backend right now (live + pooled free). */
+  allocations: number;
+  /** Of those, how many sit free in the pool waiting for reuse. */
+  pooled: number;
+  /** Bytes owned (live + pooled). */
+  bytes: number;
+  /** Compiled pipelines or instantiated kernels cached. */
+  pipelines: number;
+  /** Queue submits so far (webgpu), kernel calls (others). */
+  submits: number;
+}
+
+export interface Backend<S = unknown> {
+  readonly name: BackendName;
+  /** True once the backend can no longer run work (GPU device lost). */
+  readonly lost: boolean;
+  /** Storage for `size` f32 elements; contents undefined. */
+  alloc(size: number): S;
+  upload(data: Float32Array): S;
+  /** Reads `size` elements back. Rejects if the backend was lost meanwhile. */
+  read(storage: S, size: number): Promise<Float32Array>;
+  /** Gives storage back to the backend (pool). Safe while queued work still reads it. */
+  release(storage: S): void;
+  /** Submits recorded work, if any. */
+  flush(): void;
+  stats(): BackendStats;
+  /** Frees everything the backend owns. */
+  dispose(): void;
+}

@@ -1,0 +1,117 @@
+import type { Backend, BackendStats } from '../backend.js';
+import { KernelError, UnsupportedError } from '../errors.js';
+
+/** A tensor's storage in wasm linear memory: a 16-byte aligned block of `size` f32 owned by the backend. */
+export interface WasmStorage {
+  ptr: number;
+  size: number;
+}
+
+/** The kernel module's exports: allocator plus kernels named by what they do and how. */
+export type WasmExports = Record<string, (...args: number[]) => number> & { memory: WebAssembly.Memory };
+
+export interface WasmModules {
+  /** Plain SIMD build (runs everywhere with wasm SIMD). */
+  simd: Uint8Array<ArrayBuffer>;
+  /** Relaxed SIMD build (fused multiply-add); used only where WebAssembly.validate accepts it. */
+  relaxed?: Uint8Array<ArrayBuffer>;
+}
+
+/** Which SIMD flavour this runtime can run. */
+export type WasmVariant = 'relaxed-simd' | 'simd';
+
+export function pickWasmVariant(mods: WasmModules, want: WasmVariant | 'auto' = 'auto'): { bytes: Uint8Array<ArrayBuffer>; variant: WasmVariant } {
+  if (want === 'relaxed-simd' && !(mods.relaxed && WebAssembly.validate(mods.relaxed))) {
+    throw new UnsupportedError('wasm: this runtime lacks relaxed SIMD');
+  }
+  if (want !== 'simd' && mods.relaxed && WebAssembly.validate(mods.relaxed)) return { bytes: mods.relaxed, variant: 'relaxed-simd' };
+  if (!WebAssembly.validate(mods.simd)) throw new UnsupportedError('wasm: this runtime lacks WebAssembly SIMD');
+  return { bytes: mods.simd, variant: 'simd' };
+}
+
+export class WasmBackend implements Backend<WasmStorage> {
+  readonly name = 'wasm' as const;
+  readonly lost = false;
+  private live = new Set<number>();
+  private liveBytes = 0;
+  private calls = 0;
+  private disposed = false;
+
+  private constructor(
+    readonly exports: WasmExports,
+    readonly variant: 'relaxed-simd' | 'simd',
+  ) {}
+
+  static async create(mods: WasmModules, want: WasmVariant | 'auto' = 'auto'): Promise<WasmBackend> {
+    const { bytes, variant } = pickWasmVariant(mods, want);
+    const { instance } = await WebAssembly.instantiate(bytes, {
+      env: {
+        abort(msg: number, file: number, line: number, col: number) {
+          throw new KernelError(`wasm kernel aborted at ${line}:${col}`);
+        },
+      },
+    });
+    return new WasmBackend(instance.exports as unknown as WasmExports, variant);
+  }
+
+  /** An f32 view of linear memory; re-take it after any allocation (memory may grow and detach old views). */
+  f32(ptr: number, size: number): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, ptr, size);
+  }
+
+  alloc(size: number): WasmStorage {
+    const bytes = Math.max(16, size * 4);
+    const ptr = this.exports.alloc(bytes);
+    if (!ptr) throw new KernelError(`wasm: out of memory allocating ${bytes} bytes`);
+    this.live.add(ptr);
+    this.liveBytes += bytes;
+    return { ptr, size };
+  }
+
+  upload(data: Float32Array): WasmStorage {
+    const s = this.alloc(data.length);
+    this.f32(s.ptr, data.length).set(data);
+    return s;
+  }
+
+  read(s: WasmStorage, size: number): Promise<Float32Array> {
+    return Promise.resolve(this.f32(s.ptr, size).slice());
+  }
+
+  release(s: WasmStorage): void {
+    if (this.disposed || !this.live.delete(s.ptr)) return;
+    this.liveBytes -= Math.max(16, s.size * 4);
+    this.exports.free(s.ptr);
+  }
+
+  /** Runs `fn` with temporary f32 scratch blocks that are freed afterwards, even if `fn` throws. */
+  withScratch<T>(sizes: readonly number[], fn: (...ptrs: number[]) => T): T {
+    const blocks = sizes.map((n) => this.alloc(n));
+    try {
+      return fn(...blocks.map((b) => b.ptr));
+    } finally {
+      for (const b of blocks) this.release(b);
+    }
+  }
+
+  /** Calls a kernel export by name; a missing export is a build mismatch. */
+  call(kernel: string, ...args: number[]): number {
+    const f = this.exports[kernel];
+    if (typeof f !== 'function') throw new KernelError(`wasm: kernel '${kernel}' is missing from the module`);
+    this.calls++;
+    return f(...args);
+  }
+
+  flush(): void {}
+
+  stats(): BackendStats {
+    return { allocations: this.live.size, pooled: 0, bytes: this.liveBytes, pipelines: 0, submits: this.calls };
+  }
+
+  dispose(): void {
+    for (const p of this.live) this.exports.free(p);
+    this.live.clear();
+    this.liveBytes = 0;
+    this.disposed = true;
+  }
+}

@@ -1,0 +1,298 @@
+/// <reference types="@webgpu/types" />
+import type { Backend, BackendStats } from '../backend.js';
+import { DeviceLostError, KernelError } from '../errors.js';
+
+/** A tensor's storage on the GPU: a pooled storage buffer holding at least `size` f32. */
+export interface GpuStorage {
+  buffer: GPUBuffer;
+  size: number;
+}
+
+export interface DispatchSpec {
+  /** Key into the shader table (file name in shaders/ without .wgsl). */
+  shader: string;
+  entryPoint?: string;
+  /** `override` constants: specialise the pipeline (cached per shader + constants). */
+  constants?: Record<string, number | boolean>;
+  /** Storage buffers bound to @group(0) @binding(0..n-1) in order. */
+  bindings: readonly GpuStorage[];
+  /** Optional uniform block bound at @binding(n) after the storage buffers. */
+  uniforms?: ArrayBuffer | ArrayBufferView;
+  /** Workgroup counts; use `grid()` to split large 1-D counts. */
+  workgroups: readonly [number, number?, number?];
+}
+
+const STORAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
+const UNIFORM = 0x40 | 0x08; // UNIFORM | COPY_DST
+const READBACK = 0x01 | 0x08; // MAP_READ | COPY_DST
+const MAX_WG = 65535;
+
+/** Rounds a byte size up to the pool's bucket (256 B steps): buffers of similar size share a bucket. */
+function bucket(bytes: number): number {
+  return Math.max(256, Math.ceil(bytes / 256) * 256);
+}
+
+/** Splits `n` workgroups over x and y so neither exceeds the 65535 limit; shaders rebuild the index. */
+export function grid(n: number): [number, number] {
+  if (n <= MAX_WG) return [Math.max(1, n), 1];
+  const y = Math.ceil(n / MAX_WG);
+  return [Math.ceil(n / y), y];
+}
+
+class BufferPool {
+  private free = new Map<string, GPUBuffer[]>();
+  count = 0;
+  bytes = 0;
+  pooled = 0;
+  constructor(
+    private device: GPUDevice,
+    private usage: number,
+    private label: string,
+  ) {}
+  acquire(bytes: number): GPUBuffer {
+    const size = bucket(bytes);
+    const list = this.free.get(String(size));
+    const b = list?.pop();
+    if (b) {
+      this.pooled--;
+      return b;
+    }
+    this.count++;
+    this.bytes += size;
+    return this.device.createBuffer({ size, usage: this.usage, label: `${this.label}-${size}` });
+  }
+  giveBack(b: GPUBuffer): void {
+    const key = String(b.size);
+    let list = this.free.get(key);
+    if (!list) this.free.set(key, (list = []));
+    list.push(b);
+    this.pooled++;
+  }
+  destroyAll(live: Iterable<GPUBuffer>): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const b of live) b.destroy();
+    this.free.clear();
+    this.count = this.pooled = this.bytes = 0;
+  }
+}
+
+/**
+ * WebGPU backend: one code path for Dawn (Node) and browsers; only device acquisition differs (platform module).
+ * Work is recorded into one command encoder (one compute pass where possible) and submitted once per flush,
+ * which happens when something is read back.
+ */
+export class WebGpuBackend implements Backend<GpuStorage> {
+  readonly name = 'webgpu' as const;
+  lost = false;
+  lostReason = '';
+  private storagePool: BufferPool;
+  private uniformPool: BufferPool;
+  private readPool: BufferPool;
+  private liveStorage = new Set<GPUBuffer>();
+  private pipelines = new Map<string, GPUComputePipeline>();
+  private modules = new Map<string, GPUShaderModule>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  /** Buffers released or used as uniforms while work is recorded: back to the pool after the submit. */
+  private afterSubmit: Array<[BufferPool, GPUBuffer]> = [];
+  private submits = 0;
+  private errors: string[] = [];
+  private disposed = false;
+
+  constructor(
+    readonly device: GPUDevice,
+    private shaders: Readonly<Record<string, string>>,
+    readonly adapterInfo: string,
+  ) {
+    this.storagePool = new BufferPool(device, STORAGE, 'tensor');
+    this.uniformPool = new BufferPool(device, UNIFORM, 'uniform');
+    this.readPool = new BufferPool(device, READBACK, 'readback');
+    device.lost.then((info) => {
+      this.lost = true;
+      this.lostReason = `${info.reason}: ${info.message}`;
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      this.errors.push((ev as GPUUncapturedErrorEvent).error.message);
+    });
+  }
+
+  static async create(gpu: GPU, shaders: Readonly<Record<string, string>>): Promise<WebGpuBackend | null> {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return null;
+    const l = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      },
+    });
+    const info = adapter.info;
+    const desc = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ');
+    return new WebGpuBackend(device, shaders, desc || 'unknown adapter');
+  }
+
+  private checkAlive(): void {
+    if (this.lost || this.disposed) throw new DeviceLostError(`webgpu: device lost (${this.lostReason || 'disposed'})`);
+  }
+
+  alloc(size: number): GpuStorage {
+    this.checkAlive();
+    const buffer = this.storagePool.acquire(size * 4);
+    this.liveStorage.add(buffer);
+    return { buffer, size };
+  }
+
+  upload(data: Float32Array): GpuStorage {
+    const s = this.alloc(data.length);
+    // writeBuffer runs on the queue before the pending encoder's commands; the buffer came from the free pool,
+    // so no pending command still reads it.
+    if (data.length) this.device.queue.writeBuffer(s.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return s;
+  }
+
+  release(s: GpuStorage): void {
+    if (!this.liveStorage.delete(s.buffer)) return;
+    if (this.encoder) this.afterSubmit.push([this.storagePool, s.buffer]);
+    else this.storagePool.giveBack(s.buffer);
+  }
+
+  private pipeline(shader: string, entryPoint: string, constants?: Record<string, number | boolean>): GPUComputePipeline {
+    const consts = constants ?? {};
+    const key = `${shader}|${entryPoint}|${Object.keys(consts)
+      .sort()
+      .map((k) => `${k}=${Number(consts[k])}`)
+      .join(',')}`;
+    let p = this.pipelines.get(key);
+    if (p) return p;
+    let module = this.modules.get(shader);
+    if (!module) {
+      const code = this.shaders[shader];
+      if (code === undefined) throw new KernelError(`webgpu: no shader named '${shader}'`);
+      module = this.device.createShaderModule({ code, label: shader });
+      this.modules.set(shader, module);
+    }
+    const numeric: Record<string, number> = {};
+    for (const [k, v] of Object.entries(consts)) numeric[k] = Number(v);
+    p = this.device.createComputePipeline({
+      layout: 'auto',
+      label: key,
+      compute: { module, entryPoint, constants: numeric },
+    });
+    this.pipelines.set(key, p);
+    return p;
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (!this.pass) this.pass = this.encoder.beginComputePass();
+    return this.pass;
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  /** Records one dispatch into the pending command encoder. */
+  dispatch(spec: DispatchSpec): void {
+    this.checkAlive();
+    const pipeline = this.pipeline(spec.shader, spec.entryPoint ?? 'main', spec.constants);
+    const entries: GPUBindGroupEntry[] = spec.bindings.map((s, i) => ({ binding: i, resource: { buffer: s.buffer } }));
+    if (spec.uniforms) {
+      const src = spec.uniforms;
+      const bytes = src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+      const ub = this.uniformPool.acquire(bytes.byteLength);
+      // Each dispatch gets its own uniform buffer; it returns to the pool only after the submit.
+      this.device.queue.writeBuffer(ub, 0, bytes as Uint8Array<ArrayBuffer>);
+      this.afterSubmit.push([this.uniformPool, ub]);
+      entries.push({ binding: spec.bindings.length, resource: { buffer: ub, size: Math.ceil(bytes.byteLength / 16) * 16 } });
+    }
+    const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const pass = this.computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    const [x, y = 1, z = 1] = spec.workgroups;
+    if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
+  }
+
+  /** Records a buffer-to-buffer copy (for concat-like ops and reshapes that need a real copy). */
+  copy(src: GpuStorage, srcOffsetElems: number, dst: GpuStorage, dstOffsetElems: number, sizeElems: number): void {
+    this.checkAlive();
+    if (sizeElems <= 0) return;
+    this.commandEncoder().copyBufferToBuffer(src.buffer, srcOffsetElems * 4, dst.buffer, dstOffsetElems * 4, sizeElems * 4);
+  }
+
+  flush(): void {
+    if (!this.encoder || this.lost) return;
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    const cb = this.encoder.finish();
+    this.encoder = null;
+    this.device.queue.submit([cb]);
+    this.submits++;
+    for (const [pool, b] of this.afterSubmit) pool.giveBack(b);
+    this.afterSubmit = [];
+  }
+
+  async read(s: GpuStorage, size: number): Promise<Float32Array> {
+    this.checkAlive();
+    if (size === 0) return new Float32Array(0);
+    const staging = this.readPool.acquire(size * 4);
+    this.commandEncoder().copyBufferToBuffer(s.buffer, 0, staging, 0, size * 4);
+    this.flush();
+    try {
+      await staging.mapAsync(1 /* GPUMapMode.READ */, 0, size * 4);
+    } catch (e) {
+      if (this.lost) throw new DeviceLostError(`webgpu: device lost during readback (${this.lostReason})`);
+      throw new KernelError(`webgpu: readback failed: ${(e as Error).message}; ${this.errors.join('; ')}`);
+    }
+    const out = new Float32Array(staging.getMappedRange(0, size * 4).slice(0));
+    staging.unmap();
+    this.readPool.giveBack(staging);
+    this.throwErrors();
+    return out;
+  }
+
+  /** Surfaces validation errors Dawn reported asynchronously (shader compile, binding mismatch). */
+  throwErrors(): void {
+    if (this.errors.length) {
+      const msg = this.errors.join('\n');
+      this.errors = [];
+      throw new KernelError(`webgpu: ${msg}`);
+    }
+  }
+
+  stats(): BackendStats {
+    const p = this.storagePool;
+    return {
+      allocations: p.count + this.uniformPool.count,
+      pooled: p.pooled + this.uniformPool.pooled,
+      bytes: p.bytes + this.uniformPool.bytes + this.readPool.bytes,
+      pipelines: this.pipelines.size,
+      submits: this.submits,
+    };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    if (!this.lost) this.flush();
+    this.disposed = true;
+    this.storagePool.destroyAll(this.liveStorage);
+    this.uniformPool.destroyAll([]);
+    this.readPool.destroyAll([]);
+    this.liveStorage.clear();
+    this.pipelines.clear();
+    this.modules.clear();
+    this.device.destroy();
+  }
+}

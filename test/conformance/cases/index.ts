@@ -1,0 +1,6 @@
+// The one spec set: every op's cases, run on every backend and runtime. One import line per op module.
+import type { BadCase, OpCase } from '../types.js';
+import { binaryBadCases, binaryCases } from './binary.cases.js';
+
+export const allCases: OpCase[] = [...binaryCases];
+export const allBadCases: BadCase[] = [...binaryBadCases];
