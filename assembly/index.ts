@@ -2,3 +2,4 @@
 // and how (XNNPACK style); add an `export *` line per file.
 export * from './memory';
 export * from './binary';
+export * from './activation';

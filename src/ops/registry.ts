@@ -1,4 +1,5 @@
 import type { OpDef } from '../runtime/op.js';
+import { activationOp } from './activation/index.js';
 import { binaryOp } from './binary/index.js';
 
 /**
@@ -6,5 +7,6 @@ import { binaryOp } from './binary/index.js';
  * typed way in; this table is the data-driven one. One line per op module.
  */
 export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
+  activation: activationOp,
   binary: binaryOp,
 };

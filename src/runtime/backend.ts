@@ -21,6 +21,10 @@ export interface Backend<S = unknown> {
   /** Storage for `size` f32 elements; contents undefined. */
   alloc(size: number): S;
   upload(data: Float32Array): S;
+  /** Uploads bytes (u8 tensors, e.g. RGBA pixels). Device backends pack 4 bytes per 32-bit word. */
+  uploadU8(data: Uint8Array): S;
+  /** Reads a u8 tensor of `count` bytes back. */
+  readU8(storage: S, count: number): Promise<Uint8Array>;
   /** Reads `size` elements back. Rejects if the backend was lost meanwhile. */
   read(storage: S, size: number): Promise<Float32Array>;
   /** Gives storage back to the backend (pool). Safe while queued work still reads it. */

@@ -6,7 +6,7 @@ import { DeviceLostError, InvalidArgumentError, UnsupportedError, fail } from '.
 import type { OpDef } from './op.js';
 import { getPlatform } from './platform.js';
 import { checkShape, sizeOf, shapeStr, type Shape } from './shape.js';
-import { Tensor, type TensorOwner } from './tensor.js';
+import { Tensor, type DType, type TensorOwner } from './tensor.js';
 
 export type BackendChoice = 'auto' | BackendName;
 
@@ -93,16 +93,20 @@ export class Engine implements TensorOwner {
     if (this.disposed) throw new InvalidArgumentError('engine: used after dispose()');
   }
 
-  /** Uploads host data as a tensor of `shape` (copied; the caller keeps its array). */
-  tensor(data: ArrayLike<number>, shape: Shape): Tensor {
+  /**
+   * Uploads host data as a tensor of `shape` (copied; the caller keeps its array). dtype 'u8' takes bytes (RGBA
+   * pixels), uploaded packed; ops that accept u8 say so in their spec.
+   */
+  tensor(data: ArrayLike<number>, shape: Shape, dtype: DType = 'f32'): Tensor {
     this.checkOpen();
     checkShape('tensor', shape);
+    if (dtype !== 'f32' && dtype !== 'u8') fail('tensor', `dtype must be 'f32' or 'u8', got ${JSON.stringify(dtype)}`);
     if (data.length !== sizeOf(shape)) {
       fail('tensor', `shape ${shapeStr(shape)} needs ${sizeOf(shape)} values, got ${data.length}`);
     }
-    const host = Float32Array.from(data as ArrayLike<number>);
-    const t = new Tensor(this, [...shape], { kind: 'host', data: host });
-    this.materialise(t);
+    const host = dtype === 'u8' ? Uint8Array.from(data as ArrayLike<number>) : Float32Array.from(data as ArrayLike<number>);
+    const t = new Tensor(this, [...shape], { kind: 'host', data: host }, dtype);
+    this.withRecovery(() => this.materialise(t));
     return t;
   }
 
@@ -113,6 +117,8 @@ export class Engine implements TensorOwner {
       if (t === undefined) return;
       if (!(t instanceof Tensor)) fail(op.name, `input ${i} is not a Tensor`);
       if (t.disposed) fail(op.name, `input ${i} ${t} was disposed`);
+      const want = op.inputDTypes?.[i] ?? 'f32';
+      if (t.dtype !== want) fail(op.name, `input ${i} must be ${want}, got ${t.dtype}`);
     });
     const { attrs: norm, outShapes } = op.prepare(
       inputs.map((t) => t?.shape),
@@ -145,6 +151,22 @@ export class Engine implements TensorOwner {
       try {
         const s = this.materialise(t);
         return await be.read(s, t.size);
+      } catch (e) {
+        if (!this.recover(be, e)) throw e;
+      }
+    }
+  }
+
+  /** @internal */
+  async readTensorU8(t: Tensor): Promise<Uint8Array> {
+    this.checkOpen();
+    if (t.disposed) fail('bytes', `${t} was disposed`);
+    if (t.dtype !== 'u8') fail('bytes', `${t} is ${t.dtype}, not u8`);
+    for (;;) {
+      const be = this.backend_;
+      try {
+        const s = this.materialise(t);
+        return await be.readU8(s, t.size);
       } catch (e) {
         if (!this.recover(be, e)) throw e;
       }
@@ -200,7 +222,7 @@ export class Engine implements TensorOwner {
     if (be.lost) throw new DeviceLostError('engine: device lost');
     const lin = t.lineage;
     if (lin.kind === 'host') {
-      this.adopt(t, be.upload(lin.data));
+      this.adopt(t, lin.data instanceof Uint8Array ? be.uploadU8(lin.data) : be.upload(lin.data));
       return t.storage;
     }
     const temps: Tensor[] = [];

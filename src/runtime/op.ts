@@ -18,6 +18,8 @@ export type Kernel<B extends Backend, A> = (backend: B, args: KernelArgs<B exten
  */
 export interface OpDef<Raw = unknown, Norm = unknown> {
   readonly name: string;
+  /** Element type each input takes (default f32 for all). Outputs are always f32. */
+  readonly inputDTypes?: readonly ('f32' | 'u8')[];
   /** Throws InvalidArgumentError naming the problem; returns normalised attributes and output shapes. */
   prepare(inShapes: readonly (Shape | undefined)[], attrs: Raw): { attrs: Norm; outShapes: Shape[] };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -20,6 +20,15 @@ export class ReferenceBackend implements Backend<Float64Array> {
     s.set(data);
     return s;
   }
+  /** u8 tensors hold one value (0..255) per element here: the oracle reads them like any tensor. */
+  uploadU8(data: Uint8Array): Float64Array {
+    const s = this.alloc(data.length);
+    s.set(data);
+    return s;
+  }
+  readU8(storage: Float64Array, count: number): Promise<Uint8Array> {
+    return Promise.resolve(Uint8Array.from(storage.subarray(0, count)));
+  }
   read(storage: Float64Array, size: number): Promise<Float32Array> {
     return Promise.resolve(Float32Array.from(storage.subarray(0, size)));
   }

@@ -74,6 +74,16 @@ export class WasmBackend implements Backend<WasmStorage> {
     return s;
   }
 
+  uploadU8(data: Uint8Array): WasmStorage {
+    const s = this.alloc(Math.ceil(data.length / 4));
+    new Uint8Array(this.exports.memory.buffer, s.ptr, data.length).set(data);
+    return s;
+  }
+
+  readU8(s: WasmStorage, count: number): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.exports.memory.buffer, s.ptr, count).slice());
+  }
+
   read(s: WasmStorage, size: number): Promise<Float32Array> {
     return Promise.resolve(this.f32(s.ptr, size).slice());
   }

@@ -154,6 +154,22 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     return s;
   }
 
+  uploadU8(data: Uint8Array): GpuStorage {
+    const words = Math.ceil(data.length / 4);
+    const s = this.alloc(words);
+    if (words) {
+      const padded = new Uint8Array(words * 4);
+      padded.set(data);
+      this.device.queue.writeBuffer(s.buffer, 0, padded);
+    }
+    return s;
+  }
+
+  async readU8(s: GpuStorage, count: number): Promise<Uint8Array> {
+    const words = await this.read(s, Math.ceil(count / 4));
+    return new Uint8Array(words.buffer, 0, count).slice();
+  }
+
   release(s: GpuStorage): void {
     if (!this.liveStorage.delete(s.buffer)) return;
     if (this.encoder) this.afterSubmit.push([this.storagePool, s.buffer]);
