@@ -269,6 +269,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     try {
       await staging.mapAsync(1 /* GPUMapMode.READ */, 0, size * 4);
     } catch (e) {
+      // A destroyed device rejects the map before `device.lost` has settled: give it a moment to say so.
+      if (!this.lost) await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 50))]);
       if (this.lost) throw new DeviceLostError(`webgpu: device lost during readback (${this.lostReason})`);
       throw new KernelError(`webgpu: readback failed: ${(e as Error).message}; ${this.errors.join('; ')}`);
     }
