@@ -1,71 +1,15 @@
-import { writeFileSync, mkdirSync, renameSync } from 'node:fs';
-import { opRegistry, type Engine } from '../../src/index.node.js';
-import type { Tensor } from '../../src/runtime/tensor.js';
-import { compare, describeMismatch } from '../support/compare.js';
-import { readF64, type NamedEngine } from '../support/engines.js';
-import { seededUniform } from '../support/random.js';
-import type { CaseResult, InputSpec, OpCase } from './types.js';
+// Node side of the conformance harness: the core plus writing reports with fs.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { ResultCollector } from './harness-core.js';
 
-export const DEFAULT_RTOL = 1e-4;
-export const DEFAULT_ATOL = 1e-5;
+export * from './harness-core.js';
 
-export function inputData(spec: InputSpec, index: number): Float32Array {
-  const n = spec.shape.reduce((a, b) => a * b, 1);
-  if (spec.data) return Float32Array.from(spec.data);
-  const [lo, hi] = spec.range ?? [-1, 1];
-  return seededUniform(spec.seed ?? 1000 + index, n, lo, hi);
-}
-
-/** Runs a case's op on `engine`, returns its outputs (tensors the caller disposes). */
-export function runCase(engine: Engine, c: OpCase): { inputs: (Tensor | undefined)[]; outputs: Tensor[] } {
-  const op = opRegistry[c.op];
-  if (!op) throw new Error(`no op '${c.op}' in opRegistry`);
-  const inputs = c.inputs.map((s, i) => (s ? engine.tensor(inputData(s, i), s.shape) : undefined));
-  try {
-    return { inputs, outputs: engine.run(op, inputs, c.attrs) };
-  } catch (e) {
-    inputs.forEach((t) => t?.dispose());
-    throw e;
-  }
-}
-
-/** The f64 reference outputs of a case. */
-export function referenceOutputs(ref: Engine, c: OpCase): Float64Array[] {
-  const { inputs, outputs } = runCase(ref, c);
-  const vals = outputs.map((t) => readF64(ref, t));
-  [...inputs, ...outputs].forEach((t) => t?.dispose());
-  return vals;
-}
-
-/**
- * Checks one case on one backend against the reference values. Returns null when it passes, else a message
- * naming op, case, backend, runtime, the worst element and its tolerance.
- */
-export async function checkCase(ne: NamedEngine, c: OpCase, want: Float64Array[], runtime: string): Promise<string | null> {
-  const { inputs, outputs } = runCase(ne.engine, c);
-  try {
-    if (outputs.length !== want.length) return `${outputs.length} outputs, want ${want.length}`;
-    for (let k = 0; k < outputs.length; k++) {
-      const got = await outputs[k]!.data();
-      const m = compare(got, want[k]!, c.rtol ?? DEFAULT_RTOL, c.atol ?? DEFAULT_ATOL);
-      if (m) return `${c.op} / ${c.name} on ${ne.name} (${runtime}), output ${k}: ${describeMismatch(m)}`;
-    }
-    return null;
-  } finally {
-    [...inputs, ...outputs].forEach((t) => t?.dispose());
-  }
-}
-
-/** Collects results across a test file and writes reports/conformance-<runtime>-<suite>.json. */
-export class ResultLog {
-  readonly results: CaseResult[] = [];
-  add(r: CaseResult): void {
-    this.results.push(r);
-  }
+/** Collects results across a test file and writes reports/conformance-<name>.json atomically. */
+export class ResultLog extends ResultCollector {
   write(name: string): void {
     mkdirSync('reports', { recursive: true });
     const path = `reports/conformance-${name}.json`;
-    writeFileSync(path + '.tmp', JSON.stringify(this.results, null, 1));
+    writeFileSync(path + '.tmp', this.json());
     renameSync(path + '.tmp', path);
   }
 }

@@ -1,0 +1,71 @@
+// Runtime-agnostic core of the conformance harness (runs in Node and in Chromium).
+import { opRegistry } from '../../src/ops/registry.js';
+import type { Engine } from '../../src/runtime/engine.js';
+import type { Tensor } from '../../src/runtime/tensor.js';
+import { compare, describeMismatch } from '../support/compare.js';
+import { readF64, type NamedEngine } from '../support/engine-set.js';
+import { seededUniform } from '../support/random.js';
+import type { CaseResult, InputSpec, OpCase } from './types.js';
+
+export type { CaseResult };
+
+export const DEFAULT_RTOL = 1e-4;
+export const DEFAULT_ATOL = 1e-5;
+
+export function inputData(spec: InputSpec, index: number): Float32Array {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  if (spec.data) return Float32Array.from(spec.data);
+  const [lo, hi] = spec.range ?? [-1, 1];
+  return seededUniform(spec.seed ?? 1000 + index, n, lo, hi);
+}
+
+/** Runs a case's op on `engine`, returns its outputs (tensors the caller disposes). */
+export function runCase(engine: Engine, c: OpCase): { inputs: (Tensor | undefined)[]; outputs: Tensor[] } {
+  const op = opRegistry[c.op];
+  if (!op) throw new Error(`no op '${c.op}' in opRegistry`);
+  const inputs = c.inputs.map((s, i) => (s ? engine.tensor(inputData(s, i), s.shape) : undefined));
+  try {
+    return { inputs, outputs: engine.run(op, inputs, c.attrs) };
+  } catch (e) {
+    inputs.forEach((t) => t?.dispose());
+    throw e;
+  }
+}
+
+/** The f64 reference outputs of a case. */
+export function referenceOutputs(ref: Engine, c: OpCase): Float64Array[] {
+  const { inputs, outputs } = runCase(ref, c);
+  const vals = outputs.map((t) => readF64(ref, t));
+  [...inputs, ...outputs].forEach((t) => t?.dispose());
+  return vals;
+}
+
+/**
+ * Checks one case on one backend against the reference values. Returns null when it passes, else a message
+ * naming op, case, backend, runtime, the worst element and its tolerance.
+ */
+export async function checkCase(ne: NamedEngine, c: OpCase, want: Float64Array[], runtime: string): Promise<string | null> {
+  const { inputs, outputs } = runCase(ne.engine, c);
+  try {
+    if (outputs.length !== want.length) return `${outputs.length} outputs, want ${want.length}`;
+    for (let k = 0; k < outputs.length; k++) {
+      const got = await outputs[k]!.data();
+      const m = compare(got, want[k]!, c.rtol ?? DEFAULT_RTOL, c.atol ?? DEFAULT_ATOL);
+      if (m) return `${c.op} / ${c.name} on ${ne.name} (${runtime}), output ${k}: ${describeMismatch(m)}`;
+    }
+    return null;
+  } finally {
+    [...inputs, ...outputs].forEach((t) => t?.dispose());
+  }
+}
+
+/** Collects results across a test file; each runtime writes them its own way (fs in Node, a command in browsers). */
+export class ResultCollector {
+  readonly results: CaseResult[] = [];
+  add(r: CaseResult): void {
+    this.results.push(r);
+  }
+  json(): string {
+    return JSON.stringify(this.results, null, 1);
+  }
+}
