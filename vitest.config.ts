@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['test/browser/**'],
     // Dawn and big wasm memories are happier in processes than in worker threads.
     pool: 'forks',
+    // Node 20 runs relaxed SIMD only behind this flag; the wasm-relaxed backend is under test like the others.
+    execArgv: ['--experimental-wasm-relaxed-simd'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },

@@ -1,6 +1,15 @@
 import type { OpDef } from '../runtime/op.js';
 import { activationOp } from './activation/index.js';
 import { binaryOp } from './binary/index.js';
+import { conv2dOp } from './conv2d/index.js';
+import { avgPoolOp, globalAvgPoolOp, maxPoolOp } from './pool/index.js';
+import { padOp } from './pad/index.js';
+import { concatOp } from './concat/index.js';
+import { matmulOp } from './matmul/index.js';
+import { softmaxOp } from './softmax/index.js';
+import { l2NormalizeOp } from './l2normalize/index.js';
+import { resizeOp } from './resize/index.js';
+import { normalizeImageOp } from './normalize-image/index.js';
 
 /**
  * Every op by name, for the conformance harness and model loaders. Public functions (add, conv2d...) are the
@@ -9,4 +18,15 @@ import { binaryOp } from './binary/index.js';
 export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
   activation: activationOp,
   binary: binaryOp,
+  conv2d: conv2dOp,
+  maxPool: maxPoolOp,
+  avgPool: avgPoolOp,
+  globalAvgPool: globalAvgPoolOp,
+  pad: padOp,
+  concat: concatOp,
+  matmul: matmulOp,
+  softmax: softmaxOp,
+  l2Normalize: l2NormalizeOp,
+  resize: resizeOp,
+  normalizeImage: normalizeImageOp,
 };

@@ -23,7 +23,8 @@ export function inputData(spec: InputSpec, index: number): Float32Array {
 export function runCase(engine: Engine, c: OpCase): { inputs: (Tensor | undefined)[]; outputs: Tensor[] } {
   const op = opRegistry[c.op];
   if (!op) throw new Error(`no op '${c.op}' in opRegistry`);
-  const inputs = c.inputs.map((s, i) => (s ? engine.tensor(inputData(s, i), s.shape) : undefined));
+  // Inputs take the dtype the op declares (u8 pixels: values truncate to bytes) unless the case names one.
+  const inputs = c.inputs.map((s, i) => (s ? engine.tensor(inputData(s, i), s.shape, s.dtype ?? op.inputDTypes?.[i] ?? 'f32') : undefined));
   try {
     return { inputs, outputs: engine.run(op, inputs, c.attrs) };
   } catch (e) {

@@ -5,6 +5,8 @@ export interface InputSpec {
   seed?: number;
   /** Uniform range for random data; default [-1, 1]. */
   range?: [number, number];
+  /** Element type; default: what the op declares for this input (`inputDTypes`), else f32. */
+  dtype?: 'f32' | 'u8';
 }
 
 /**

@@ -2,12 +2,39 @@
 import type { BadCase, OpCase } from '../types.js';
 import { activationBadCases, activationCases } from './activation.cases.js';
 import { binaryBadCases, binaryCases } from './binary.cases.js';
+import { conv2dBadCases, conv2dCases } from './conv2d.cases.js';
+import { poolBadCases, poolCases } from './pool.cases.js';
+import { padBadCases, padCases } from './pad.cases.js';
+import { concatBadCases, concatCases } from './concat.cases.js';
+import { matmulBadCases, matmulCases } from './matmul.cases.js';
+import { softmaxBadCases, softmaxCases } from './softmax.cases.js';
+import { l2NormalizeBadCases, l2NormalizeCases } from './l2normalize.cases.js';
+import { resizeBadCases, resizeCases } from './resize.cases.js';
+import { normalizeImageBadCases, normalizeImageCases } from './normalize-image.cases.js';
 
 export const allCases: OpCase[] = [
   ...activationCases,
   ...binaryCases,
+  ...conv2dCases,
+  ...poolCases,
+  ...padCases,
+  ...concatCases,
+  ...matmulCases,
+  ...softmaxCases,
+  ...l2NormalizeCases,
+  ...resizeCases,
+  ...normalizeImageCases,
 ];
 export const allBadCases: BadCase[] = [
   ...activationBadCases,
   ...binaryBadCases,
+  ...conv2dBadCases,
+  ...poolBadCases,
+  ...padBadCases,
+  ...concatBadCases,
+  ...matmulBadCases,
+  ...softmaxBadCases,
+  ...l2NormalizeBadCases,
+  ...resizeBadCases,
+  ...normalizeImageBadCases,
 ];

@@ -1,0 +1,388 @@
+// conv2d kernels, NHWC input, HWIO filter. The dense kernels read the filter packed per group into blocks of 8
+// output channels ([group][block][kh][kw][cin/groups][8], the last block 4 wide, zero-padded): the inner loop then
+// streams it contiguously. Output rows are computed as 4-pixel x 8-channel register tiles (8 f32x4 accumulators,
+// x broadcast with load32_splat, `madd`); pixels whose window crosses the padding run a 1-pixel kernel over
+// their precomputed valid tap range, so no inner loop branches on padding. Bias, folded batch-norm and the
+// activation run as a second pass over each finished output row (still in L1).
+import { madd } from './simd';
+import { activate, activate4 } from './activation';
+
+// Params block (i32), written by src/ops/conv2d/wasm.ts.
+const P_N = 0, P_H = 1, P_W = 2, P_CIN = 3, P_OH = 4, P_OW = 5, P_COUT = 6, P_KH = 7, P_KW = 8;
+const P_SH = 9, P_SW = 10, P_DH = 11, P_DW = 12, P_PADT = 13, P_PADL = 14, P_GROUPS = 15, P_CING = 16;
+const P_COUTG = 17, P_ACT = 18;
+
+// @ts-ignore: decorator
+@inline
+function prm(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+/** Stores the first n lanes (n >= 1) of v at p. */
+// @ts-ignore: decorator
+@inline
+function storeN(p: usize, v: v128, n: i32): void {
+  if (n >= 4) {
+    v128.store(p, v);
+    return;
+  }
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/** Stores an 8-channel tile row (two vectors) keeping only `n` valid channels. */
+// @ts-ignore: decorator
+@inline
+function store8(p: usize, a: v128, b: v128, n: i32): void {
+  if (n >= 8) {
+    v128.store(p, a);
+    v128.store(p, b, 16);
+    return;
+  }
+  storeN(p, a, min(n, 4));
+  if (n > 4) storeN(p + 16, b, n - 4);
+}
+
+/** First tap index k in [0, kn) with 0 <= i0 + k*d, and one past the last with i0 + k*d < size. */
+// @ts-ignore: decorator
+@inline
+function tapLo(i0: i32, d: i32): i32 {
+  return i0 >= 0 ? 0 : (d - 1 - i0) / d;
+}
+// @ts-ignore: decorator
+@inline
+function tapHi(i0: i32, d: i32, kn: i32, size: i32): i32 {
+  return size - 1 - i0 < 0 ? 0 : min(kn, (size - 1 - i0) / d + 1);
+}
+
+/**
+ * 4 output pixels (x pixel stride xps bytes) x 8 channels; all kw taps valid, nky rows. xp/wp at the first
+ * valid row; xrs/xcs: bytes between tap rows/columns in x; wrs: bytes between tap rows in the packed filter.
+ */
+function conv_4x8(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const cb = <usize>cinG << 2;
+  for (let ky = 0; ky < nky; ky++) {
+    let xk = xp + <usize>ky * xrs;
+    let wk = wp + <usize>ky * wrs;
+    for (let kx = 0; kx < kw; kx++) {
+      const x0 = xk, x1 = xk + xps, x2 = x1 + xps, x3 = x2 + xps;
+      for (let i: usize = 0; i < cb; i += 4) {
+        const w0 = v128.load(wk), w1 = v128.load(wk, 16);
+        wk += 32;
+        let v = v128.load32_splat(x0 + i);
+        c00 = madd(v, w0, c00);
+        c01 = madd(v, w1, c01);
+        v = v128.load32_splat(x1 + i);
+        c10 = madd(v, w0, c10);
+        c11 = madd(v, w1, c11);
+        v = v128.load32_splat(x2 + i);
+        c20 = madd(v, w0, c20);
+        c21 = madd(v, w1, c21);
+        v = v128.load32_splat(x3 + i);
+        c30 = madd(v, w0, c30);
+        c31 = madd(v, w1, c31);
+      }
+      xk += xcs;
+    }
+  }
+  store8(op, c00, c01, n);
+  store8(op + ops, c10, c11, n);
+  store8(op + 2 * ops, c20, c21, n);
+  store8(op + 3 * ops, c30, c31, n);
+}
+
+/** As conv_4x8 for the last 4-wide channel block. */
+function conv_4x4(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const cb = <usize>cinG << 2;
+  for (let ky = 0; ky < nky; ky++) {
+    let xk = xp + <usize>ky * xrs;
+    let wk = wp + <usize>ky * wrs;
+    for (let kx = 0; kx < kw; kx++) {
+      const x0 = xk, x1 = xk + xps, x2 = x1 + xps, x3 = x2 + xps;
+      for (let i: usize = 0; i < cb; i += 4) {
+        const w0 = v128.load(wk);
+        wk += 16;
+        c0 = madd(v128.load32_splat(x0 + i), w0, c0);
+        c1 = madd(v128.load32_splat(x1 + i), w0, c1);
+        c2 = madd(v128.load32_splat(x2 + i), w0, c2);
+        c3 = madd(v128.load32_splat(x3 + i), w0, c3);
+      }
+      xk += xcs;
+    }
+  }
+  storeN(op, c0, n);
+  storeN(op + ops, c1, n);
+  storeN(op + 2 * ops, c2, n);
+  storeN(op + 3 * ops, c3, n);
+}
+
+/** One output pixel whose window meets the padding: nky x nkx valid taps, xp/wp at the first valid one. */
+function conv_1x8(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i32, wp: usize, wrs: usize, op: usize, n: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+  const cb = <usize>cinG << 2;
+  for (let ky = 0; ky < nky; ky++) {
+    let xk = xp + <usize>ky * xrs;
+    let wk = wp + <usize>ky * wrs;
+    for (let kx = 0; kx < nkx; kx++) {
+      let i: usize = 0;
+      // Two channels per step into two accumulator pairs: independent madd chains.
+      for (; i + 8 <= cb; i += 8) {
+        let v = v128.load32_splat(xk + i);
+        c0 = madd(v, v128.load(wk), c0);
+        c1 = madd(v, v128.load(wk, 16), c1);
+        v = v128.load32_splat(xk + i, 4);
+        d0 = madd(v, v128.load(wk, 32), d0);
+        d1 = madd(v, v128.load(wk, 48), d1);
+        wk += 64;
+      }
+      if (i < cb) {
+        const v = v128.load32_splat(xk + i);
+        c0 = madd(v, v128.load(wk), c0);
+        c1 = madd(v, v128.load(wk, 16), c1);
+        wk += 32;
+      }
+      xk += xcs;
+    }
+  }
+  store8(op, f32x4.add(c0, d0), f32x4.add(c1, d1), n);
+}
+
+function conv_1x4(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i32, wp: usize, wrs: usize, op: usize, n: i32): void {
+  let c0 = f32x4.splat(0);
+  const cb = <usize>cinG << 2;
+  for (let ky = 0; ky < nky; ky++) {
+    let xk = xp + <usize>ky * xrs;
+    let wk = wp + <usize>ky * wrs;
+    for (let kx = 0; kx < nkx; kx++) {
+      for (let i: usize = 0; i < cb; i += 4) {
+        c0 = madd(v128.load32_splat(xk + i), v128.load(wk), c0);
+        wk += 16;
+      }
+      xk += xcs;
+    }
+  }
+  storeN(op, c0, n);
+}
+
+/**
+ * Bias, folded batch-norm (scale, shift) and activation over `pixels` x `cout` values in place; absent extras
+ * are 0 pointers. Skipped entirely when there is nothing to do.
+ */
+function conv_epilogue(p: usize, pixels: i32, cout: i32, bias: usize, scale: usize, shift: usize, prelu: usize, act: i32, alpha: f32): void {
+  if (!bias && !scale && !shift && act == 0) return;
+  const va = f32x4.splat(alpha);
+  for (let px = 0; px < pixels; px++) {
+    const row = p + (<usize>(px * cout) << 2);
+    let c = 0;
+    for (; c + 4 <= cout; c += 4) {
+      const k = <usize>c << 2;
+      let v = v128.load(row + k);
+      if (bias) v = f32x4.add(v, v128.load(bias + k));
+      if (scale) v = f32x4.mul(v, v128.load(scale + k));
+      if (shift) v = f32x4.add(v, v128.load(shift + k));
+      v128.store(row + k, activate4(v, act, prelu ? v128.load(prelu + k) : va));
+    }
+    for (; c < cout; c++) {
+      const k = <usize>c << 2;
+      let v = load<f32>(row + k);
+      if (bias) v += load<f32>(bias + k);
+      if (scale) v *= load<f32>(scale + k);
+      if (shift) v += load<f32>(shift + k);
+      store<f32>(row + k, activate(v, act, prelu ? load<f32>(prelu + k) : alpha));
+    }
+  }
+}
+
+/** Floats the packed filter of conv2d_f32_nhwc_4x8_simd takes. */
+export function conv2d_packed_size(kh: i32, kw: i32, cinG: i32, cout: i32, groups: i32): i32 {
+  const coutG = cout / groups;
+  return groups * kh * kw * cinG * ((coutG + 3) & ~3);
+}
+
+/** Packs an HWIO filter into [group][8-channel block][kh][kw][cinG][8 (last block 4)], zero-padded. */
+export function conv2d_pack_filter(f: usize, packed: usize, kh: i32, kw: i32, cinG: i32, cout: i32, groups: i32): void {
+  const coutG = cout / groups;
+  const coutGP = (coutG + 3) & ~3;
+  const taps = kh * kw * cinG;
+  let dst = packed;
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < coutGP; c += 8) {
+      const width = min(8, coutGP - c);
+      for (let t = 0; t < taps; t++) {
+        const src = f + (<usize>(t * cout + g * coutG + c) << 2);
+        for (let j = 0; j < width; j++) {
+          store<f32>(dst, c + j < coutG ? load<f32>(src + (<usize>j << 2)) : 0);
+          dst += 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Dense (and grouped) conv2d over a packed filter. Per output row and group: 4-pixel tiles where the whole
+ * window row is inside the image, 1-pixel tiles with clipped tap ranges at the left/right borders.
+ */
+export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32): void {
+  const n = prm(p, P_N), h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
+  const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
+  const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
+  const groups = prm(p, P_GROUPS), cinG = prm(p, P_CING), coutG = prm(p, P_COUTG), act = prm(p, P_ACT);
+  const coutGP = (coutG + 3) & ~3;
+  const taps = kh * kw * cinG;
+  const xps = <usize>(sw * cin) << 2;
+  const xcs = <usize>(dw * cin) << 2;
+  const xrs = <usize>(dh * w * cin) << 2;
+  const ops = <usize>cout << 2;
+  // Output columns whose whole window row lies inside the image: [oxA, oxB).
+  const oxA = (padL + sw - 1) / sw;
+  const lastFull = w - 1 - (kw - 1) * dw + padL;
+  const oxB = lastFull < 0 ? 0 : min(ow, lastFull / sw + 1);
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * sh - padT;
+      const ky0 = tapLo(iy0, dh);
+      const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
+      const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
+      for (let g = 0; g < groups; g++) {
+        // x at (first valid tap row, column 0, this group's channels); columns are added per pixel.
+        const xg = x + (<usize>(((b * h + iy0 + ky0 * dh) * w) * cin + g * cinG) << 2);
+        const pg = pk + (<usize>(g * taps * coutGP) << 2);
+        let ox = 0;
+        while (ox < ow) {
+          const ix0 = ox * sw - padL;
+          if (ox >= oxA && ox + 4 <= oxB) {
+            const xp = xg + (<usize>(ix0 * cin) << 2);
+            for (let c = 0; c < coutGP; c += 8) {
+              const width = min(8, coutGP - c);
+              const wrs = <usize>(kw * cinG * width) << 2;
+              const wp = pg + (<usize>(taps * c) << 2) + <usize>ky0 * wrs;
+              const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
+              if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
+              else conv_4x4(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
+            }
+            ox += 4;
+          } else {
+            const kx0 = tapLo(ix0, dw);
+            const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
+            const xp = xg + (<usize>((ix0 + kx0 * dw) * cin) << 2);
+            for (let c = 0; c < coutGP; c += 8) {
+              const width = min(8, coutGP - c);
+              const wrs = <usize>(kw * cinG * width) << 2;
+              const wp = pg + (<usize>(taps * c + kx0 * cinG * width) << 2) + <usize>ky0 * wrs;
+              const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
+              if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
+              else conv_1x4(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
+            }
+            ox += 1;
+          }
+        }
+      }
+      conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha);
+    }
+  }
+}
+
+/**
+ * Depthwise conv2d (one input channel per group, `multiplier` = cout / cin outputs each). Multiplier 1 runs
+ * SIMD over channels (16 at a time, then 4, then a scalar tail); x and the HWIO filter are both contiguous over
+ * channels there, so no packing. Other multipliers run scalar (rare: no model here uses them).
+ */
+export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32): void {
+  const n = prm(p, P_N), h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
+  const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
+  const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
+  const mult = prm(p, P_COUTG), act = prm(p, P_ACT);
+  const xrs = <usize>(dh * w * cin) << 2;
+  const xcs = <usize>(dw * cin) << 2;
+  const wrs = <usize>(kw * cout) << 2;
+  const wcs = <usize>cout << 2;
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * sh - padT;
+      const ky0 = tapLo(iy0, dh);
+      const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
+      const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
+      for (let ox = 0; ox < ow; ox++) {
+        const ix0 = ox * sw - padL;
+        const kx0 = tapLo(ix0, dw);
+        const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
+        const xp = x + (<usize>(((b * h + iy0 + ky0 * dh) * w + ix0 + kx0 * dw) * cin) << 2);
+        const wp = f + (<usize>((ky0 * kw + kx0) * cout) << 2);
+        const op = orow + (<usize>(ox * cout) << 2);
+        if (mult == 1) {
+          let c = 0;
+          for (; c + 16 <= cin; c += 16) {
+            let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+            const k = <usize>c << 2;
+            for (let ky = 0; ky < nky; ky++) {
+              let xk = xp + <usize>ky * xrs + k;
+              let wk = wp + <usize>ky * wrs + k;
+              for (let kx = 0; kx < nkx; kx++) {
+                a0 = madd(v128.load(xk), v128.load(wk), a0);
+                a1 = madd(v128.load(xk, 16), v128.load(wk, 16), a1);
+                a2 = madd(v128.load(xk, 32), v128.load(wk, 32), a2);
+                a3 = madd(v128.load(xk, 48), v128.load(wk, 48), a3);
+                xk += xcs;
+                wk += wcs;
+              }
+            }
+            v128.store(op + k, a0);
+            v128.store(op + k, a1, 16);
+            v128.store(op + k, a2, 32);
+            v128.store(op + k, a3, 48);
+          }
+          for (; c + 4 <= cin; c += 4) {
+            let a0 = f32x4.splat(0);
+            const k = <usize>c << 2;
+            for (let ky = 0; ky < nky; ky++) {
+              let xk = xp + <usize>ky * xrs + k;
+              let wk = wp + <usize>ky * wrs + k;
+              for (let kx = 0; kx < nkx; kx++) {
+                a0 = madd(v128.load(xk), v128.load(wk), a0);
+                xk += xcs;
+                wk += wcs;
+              }
+            }
+            v128.store(op + k, a0);
+          }
+          for (; c < cin; c++) {
+            let a: f32 = 0;
+            const k = <usize>c << 2;
+            for (let ky = 0; ky < nky; ky++) {
+              let xk = xp + <usize>ky * xrs + k;
+              let wk = wp + <usize>ky * wrs + k;
+              for (let kx = 0; kx < nkx; kx++) {
+                a += load<f32>(xk) * load<f32>(wk);
+                xk += xcs;
+                wk += wcs;
+              }
+            }
+            store<f32>(op + k, a);
+          }
+        } else {
+          for (let co = 0; co < cout; co++) {
+            let a: f32 = 0;
+            const kx_ = <usize>(co / mult) << 2;
+            const kw_ = <usize>co << 2;
+            for (let ky = 0; ky < nky; ky++) {
+              let xk = xp + <usize>ky * xrs + kx_;
+              let wk = wp + <usize>ky * wrs + kw_;
+              for (let kx = 0; kx < nkx; kx++) {
+                a += load<f32>(xk) * load<f32>(wk);
+                xk += xcs;
+                wk += wcs;
+              }
+            }
+            store<f32>(op + kw_, a);
+          }
+        }
+      }
+      conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Depthwise conv2d (groups = channels, multiplier 1) with channels % 4 == 0: each invocation computes 4 output
+// pixels (consecutive in n*oh*ow) x one vec4 of channels. Per tap: 4 x loads + 1 filter load for 4 vec4 FMAs;
+// the op is memory-bound, so the point is wide loads and no wasted lanes.
+// #include "lib/activation.wgsl"
+
+override WG: u32 = 64u;
+override KH: u32 = 3u;
+override KW: u32 = 3u;
+override SH: i32 = 1;
+override SW: i32 = 1;
+override DH: i32 = 1;
+override DW: i32 = 1;
+override C: u32 = 4u;
+override HAS_BIAS: bool = false;
+override HAS_SCALE: bool = false;
+override HAS_SHIFT: bool = false;
+override PRELU: bool = false;
+override C4: u32 = C / 4u;
+
+struct Params {
+  h: i32,
+  w: i32,
+  oh: u32,
+  ow: u32,
+  padT: i32,
+  padL: i32,
+  m: u32,
+  rowStride: u32,
+  alpha: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> f: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> bias: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> scale: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> shift: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read> slope: array<vec4<f32>>;
+@group(0) @binding(6) var<storage, read_write> out: array<vec4<f32>>;
+@group(0) @binding(7) var<uniform> p: Params;
+
+struct Origin { rowBase: i32, iy: i32, ix: i32 }
+
+fn origin(mi: u32) -> Origin {
+  let m = min(mi, p.m - 1u);
+  let ox = m % p.ow;
+  let t = m / p.ow;
+  let oy = t % p.oh;
+  let b = t / p.oh;
+  return Origin(i32(b) * p.h, i32(oy) * SH - p.padT, i32(ox) * SW - p.padL);
+}
+
+// x at a pixel's tap for channel block c4, zero in the padding.
+fn xtap(o: Origin, ky: i32, kx: i32, c4: u32) -> vec4<f32> {
+  let iy = o.iy + ky * DH;
+  let ix = o.ix + kx * DW;
+  let inside = iy >= 0 && iy < p.h && ix >= 0 && ix < p.w;
+  let off = select(0, ((o.rowBase + iy) * p.w + ix) * i32(C4), inside);
+  return select(vec4<f32>(0.0), x[u32(off) + c4], inside);
+}
+
+fn epilogue(v0: vec4<f32>, cb: u32) -> vec4<f32> {
+  var v = v0;
+  if (HAS_BIAS) { v += bias[cb]; }
+  if (HAS_SCALE) { v *= scale[cb]; }
+  if (HAS_SHIFT) { v += shift[cb]; }
+  var a = vec4<f32>(p.alpha);
+  if (PRELU) { a = slope[cb]; }
+  return activate4(v, a);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  // Channel blocks vary fastest across invocations: neighbours read neighbouring x and filter vec4s.
+  let i = gid.x + gid.y * p.rowStride;
+  let cb = i % C4;
+  let m0 = (i / C4) * 4u;
+  if (m0 >= p.m) { return; }
+  let o0 = origin(m0);
+  let o1 = origin(m0 + 1u);
+  let o2 = origin(m0 + 2u);
+  let o3 = origin(m0 + 3u);
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
+  for (var ky = 0; ky < i32(KH); ky++) {
+    for (var kx = 0; kx < i32(KW); kx++) {
+      let wv = f[u32(ky * i32(KW) + kx) * C4 + cb];
+      a0 = fma(xtap(o0, ky, kx, cb), wv, a0);
+      a1 = fma(xtap(o1, ky, kx, cb), wv, a1);
+      a2 = fma(xtap(o2, ky, kx, cb), wv, a2);
+      a3 = fma(xtap(o3, ky, kx, cb), wv, a3);
+    }
+  }
+  out[m0 * C4 + cb] = epilogue(a0, cb);
+  if (m0 + 1u < p.m) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
+  if (m0 + 2u < p.m) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
+  if (m0 + 3u < p.m) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+}

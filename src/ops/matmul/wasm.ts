@@ -1,0 +1,39 @@
+import type { WasmBackend, WasmStorage } from '../../runtime/backends/wasm.js';
+import type { KernelArgs } from '../../runtime/op.js';
+import { batchOffsets, type MatmulNorm } from './spec.js';
+
+/**
+ * m >= 4: pack B into 16-column panels (once per distinct B batch), then the 4 x 16 microkernel. Small m reads B in
+ * place (packing would cost as much as the product): row kernel, or dot products for a transposed B.
+ */
+export function matmulWasm(be: WasmBackend, { inputs, outputs, attrs }: KernelArgs<WasmStorage, MatmulNorm>): void {
+  const [a, b, bias, prelu] = inputs;
+  const { m, n, k, transposeA: TA, transposeB: TB } = attrs;
+  const c = outputs[0]!;
+  const biasP = bias?.ptr ?? 0;
+  const preluP = attrs.activation === 'prelu' ? prelu!.ptr : 0;
+  const epi = [biasP, attrs.code, attrs.alpha, preluP] as const;
+  const cBytes = m * n * 4;
+  if (m < 4 && (m === 1 || !TA)) {
+    for (let z = 0; z < attrs.batch; z++) {
+      const [oa, ob] = batchOffsets(attrs, z);
+      const pa = a!.ptr + oa * 4;
+      const pb = b!.ptr + ob * 4;
+      const pc = c.ptr + z * cBytes;
+      if (TB) be.call('gemm_f32_nt_dot_simd', pa, pb, pc, m, n, k, ...epi);
+      else be.call('gemm_f32_1x16_simd', pa, k * 4, (TA ? m : 1) * 4, pb, pc, m, n, k, ...epi);
+    }
+    return;
+  }
+  be.withScratch([Math.ceil(n / 16) * 16 * k], (panels) => {
+    let packed = -1;
+    for (let z = 0; z < attrs.batch; z++) {
+      const [oa, ob] = batchOffsets(attrs, z);
+      if (ob !== packed) {
+        be.call('gemm_f32_pack_b_x16', b!.ptr + ob * 4, k, n, TB ? 1 : 0, panels);
+        packed = ob;
+      }
+      be.call(TA ? 'gemm_f32_4x16_ta_simd' : 'gemm_f32_4x16_simd', a!.ptr + oa * 4, panels, c.ptr + z * cBytes, m, n, k, ...epi);
+    }
+  });
+}

@@ -1,0 +1,176 @@
+import type { BadCase, InputSpec, OpCase } from '../types.js';
+
+type Extras = { bias?: boolean; scale?: boolean; shift?: boolean; prelu?: boolean };
+
+let seed = 7000;
+/** A seeded random input of `shape`; weights in [-0.5, 0.5] keep sums of hundreds of products O(1). */
+const rnd = (shape: number[], range: [number, number] = [-1, 1]): InputSpec => ({ shape, seed: seed++, range });
+
+/** A seeded case: x [n,h,w,cin], filter [kh,kw,cin/groups,cout], optional per-channel extras. */
+function conv(name: string, x: number[], f: number[], attrs: object = {}, extras: Extras = {}): OpCase {
+  const cout = f[3]!;
+  const ch = (on?: boolean, range: [number, number] = [-1, 1]) => (on ? rnd([cout], range) : null);
+  return {
+    op: 'conv2d',
+    name,
+    inputs: [rnd(x), rnd(f, [-0.5, 0.5]), ch(extras.bias), ch(extras.scale, [0.5, 1.5]), ch(extras.shift), ch(extras.prelu, [0, 0.5])],
+    attrs,
+  };
+}
+
+const x = (shape: number[], data: number[]): InputSpec => ({ shape, data });
+const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+
+export const conv2dCases: OpCase[] = [
+  {
+    op: 'conv2d',
+    name: 'hand-computed 2x2 diagonal filter, valid',
+    inputs: [x([1, 3, 3, 1], range(9, 1)), x([2, 2, 1, 1], [1, 0, 0, 1])],
+    attrs: {},
+    expected: [[6, 8, 12, 14]],
+  },
+  {
+    // 'same' on 2x2 with a 3x3 window pads 1 all round: channel 0 (all-ones) sums the whole image at every
+    // pixel, channel 1 (centre tap only) copies x; bias [1, -1] then relu.
+    op: 'conv2d',
+    name: 'hand-computed same padding, bias + relu',
+    inputs: [
+      x([1, 2, 2, 1], [1, 2, 3, 4]),
+      x([3, 3, 1, 2], range(9).flatMap((t) => [1, t === 4 ? 1 : 0])),
+      x([2], [1, -1]),
+    ],
+    attrs: { padding: 'same', activation: 'relu' },
+    expected: [[11, 0, 11, 1, 11, 2, 11, 3]],
+  },
+  {
+    // 1x1 stride 2 picks x(0,0)=0, x(0,2)=2, x(2,0)=8, x(2,2)=10; times 2, +1, *0.5, +1.
+    op: 'conv2d',
+    name: 'hand-computed stride 2, bias + batch-norm',
+    inputs: [x([1, 4, 4, 1], range(16)), x([1, 1, 1, 1], [2]), x([1], [1]), x([1], [0.5]), x([1], [1])],
+    attrs: { strides: 2 },
+    expected: [[1.5, 3.5, 9.5, 11.5]],
+  },
+  {
+    // Depthwise 1x2 window over a 1x3 image, two channels: ch0 = x0 - x1, ch1 = 0.5 x0 + 2 x1.
+    op: 'conv2d',
+    name: 'hand-computed depthwise',
+    inputs: [x([1, 1, 3, 2], [1, 10, 2, 20, 3, 30]), x([1, 2, 1, 2], [1, 0.5, -1, 2])],
+    attrs: { groups: 2 },
+    expected: [[-1, 45, -1, 70]],
+  },
+  {
+    // 1x1 window with 2 pixels of padding: the padded border rows/columns are bias alone.
+    op: 'conv2d',
+    name: 'hand-computed all-padding border is the bias',
+    inputs: [x([1, 1, 1, 1], [3]), x([1, 1, 1, 1], [2]), x([1], [0.5])],
+    attrs: { padding: [1, 0, 0, 1] },
+    expected: [[0.5, 0.5, 6.5, 0.5]],
+  },
+
+  // 1x1 (pointwise): GEMM fast paths, general fallback, strided.
+  conv('1x1 64->32 on 7x7 (GEMM path)', [1, 7, 7, 64], [1, 1, 64, 32]),
+  conv('1x1 16->10 (cout % 4 != 0)', [1, 5, 6, 16], [1, 1, 16, 10], {}, { bias: true }),
+  conv('1x1 8->16 stride 2', [1, 9, 9, 8], [1, 1, 8, 16], { strides: 2 }),
+  conv('1x1 32->4 batch 2', [2, 3, 5, 32], [1, 1, 32, 4], {}, { bias: true }),
+  // 3x3 window variants.
+  conv('3x3 valid 8->8', [1, 9, 9, 8], [3, 3, 8, 8]),
+  conv('3x3 same 8->16 odd width', [1, 10, 11, 8], [3, 3, 8, 16], { padding: 'same' }),
+  conv('3x3 explicit asymmetric pads [0,2,1,0]', [1, 8, 9, 4], [3, 3, 4, 8], { padding: [0, 2, 1, 0] }),
+  conv('3x3 pads [2,1,3,0] wider than the window half', [1, 6, 7, 8], [3, 3, 8, 8], { padding: [2, 1, 3, 0] }),
+  conv('3x3 stride 2 same 16->16 on 13x13', [1, 13, 13, 16], [3, 3, 16, 16], { strides: 2, padding: 'same' }),
+  conv('3x3 stride 2 same on even 12x12 (pad 0/1)', [1, 12, 12, 8], [3, 3, 8, 8], { strides: 2, padding: 'same' }),
+  conv('3x3 stride 2 valid 8->12', [1, 12, 12, 8], [3, 3, 8, 12], { strides: 2 }),
+  conv('strides [1, 2]', [1, 9, 10, 4], [3, 3, 4, 8], { strides: [1, 2], padding: 'same' }),
+  conv('3x3 dilation 2 same', [1, 12, 12, 8], [3, 3, 8, 8], { dilations: 2, padding: 'same' }),
+  conv('dilations [2, 1] stride 2 valid', [1, 13, 11, 4], [3, 3, 4, 4], { dilations: [2, 1], strides: 2 }),
+  conv('5x5 same on 3x3 (every window clipped)', [1, 3, 3, 4], [5, 5, 4, 8], { padding: 'same' }),
+  conv('1x3 and 3x1 windows: 1x3 same', [1, 6, 20, 8], [1, 3, 8, 8], { padding: 'same' }),
+  conv('3x1 valid, cin 5', [1, 7, 6, 5], [3, 1, 5, 8]),
+  conv('single output pixel', [1, 3, 3, 8], [3, 3, 8, 8]),
+  conv('wide row 3x3 same 4->8 on 5x40', [1, 5, 40, 4], [3, 3, 4, 8], { padding: 'same' }),
+  // Channel counts.
+  conv('cout 10 (not a multiple of 4)', [1, 8, 8, 8], [3, 3, 8, 10], { padding: 'same' }),
+  conv('cout 5, cin 16', [1, 6, 6, 16], [3, 3, 16, 5], { padding: 'same' }),
+  conv('cout 1', [1, 7, 7, 8], [3, 3, 8, 1]),
+  conv('cout 3, cin 10 (MTCNN-like)', [1, 9, 9, 10], [3, 3, 10, 3]),
+  conv('cin 3 image input 3->16 same', [1, 12, 12, 3], [3, 3, 3, 16], { padding: 'same' }),
+  conv('cin 3 -> 10 valid, prelu (MTCNN PNet conv1)', [1, 12, 12, 3], [3, 3, 3, 10], { activation: 'prelu' }, { bias: true, prelu: true }),
+  conv('batch 2 3x3 same 4->8', [2, 6, 7, 4], [3, 3, 4, 8], { padding: 'same' }, { bias: true }),
+  conv('batch 3 general path cout 6', [3, 5, 5, 3], [3, 3, 3, 6], { padding: 'same' }),
+  // Groups and depthwise.
+  conv('groups 2 8->8 (4 channels per group)', [1, 7, 7, 8], [3, 3, 4, 8], { groups: 2, padding: 'same' }, { bias: true }),
+  conv('groups 2 6->6 (3 per group)', [1, 7, 7, 6], [3, 3, 3, 6], { groups: 2, padding: 'same' }),
+  conv('groups 4 8->8 (2 out per group)', [1, 6, 6, 8], [3, 3, 2, 8], { groups: 4 }),
+  conv('groups 2 16->24 stride 2', [1, 9, 9, 16], [3, 3, 8, 24], { groups: 2, strides: 2, padding: 'same' }),
+  conv('depthwise 3x3 C=32 same', [1, 9, 9, 32], [3, 3, 1, 32], { groups: 32, padding: 'same' }),
+  conv('depthwise 3x3 C=20 stride 2 valid', [1, 11, 10, 20], [3, 3, 1, 20], { groups: 20, strides: 2 }),
+  conv('depthwise C=6 (not a multiple of 4)', [1, 7, 8, 6], [3, 3, 1, 6], { groups: 6, padding: 'same' }, { bias: true }),
+  conv('depthwise C=19 (16 + scalar tail)', [1, 5, 6, 19], [3, 3, 1, 19], { groups: 19, padding: 'same' }),
+  conv('depthwise multiplier 2 C=5', [1, 7, 7, 5], [3, 3, 1, 10], { groups: 5, padding: 'same' }, { bias: true }),
+  conv('depthwise multiplier 4 C=4', [1, 6, 6, 4], [3, 3, 1, 16], { groups: 4 }),
+  conv('depthwise dilation 2 pads [1,2,2,1]', [1, 9, 9, 8], [3, 3, 1, 8], { groups: 8, dilations: 2, padding: [1, 2, 2, 1] }),
+  conv('depthwise 5x5 batch 2', [2, 6, 7, 12], [5, 5, 1, 12], { groups: 12, padding: 'same' }),
+  // Epilogues.
+  conv('bias only', [1, 6, 6, 8], [3, 3, 8, 8], { padding: 'same' }, { bias: true }),
+  conv('bias + batch-norm', [1, 6, 6, 8], [3, 3, 8, 8], { padding: 'same' }, { bias: true, scale: true, shift: true }),
+  conv('batch-norm scale only', [1, 6, 6, 8], [1, 1, 8, 8], {}, { scale: true }),
+  conv('batch-norm shift only, cout 6', [1, 6, 6, 8], [1, 1, 8, 6], {}, { shift: true }),
+  ...(['relu', 'relu6', 'sigmoid', 'tanh'] as const).map((act) =>
+    conv(`activation ${act}`, [1, 6, 6, 8], [3, 3, 8, 8], { padding: 'same', activation: act }, { bias: true }),
+  ),
+  conv('activation relu6 with large values', [1, 5, 5, 16], [3, 3, 16, 8], { padding: 'same', activation: 'relu6' }, { bias: true, scale: true }),
+  conv('activation leakyRelu default alpha', [1, 6, 6, 8], [3, 3, 8, 8], { padding: 'same', activation: 'leakyRelu' }),
+  conv('activation leakyRelu alpha 0.1, cout 7', [1, 6, 6, 8], [3, 3, 8, 7], { padding: 'same', activation: 'leakyRelu', alpha: 0.1 }, { bias: true }),
+  conv('activation prelu', [1, 6, 6, 8], [3, 3, 8, 8], { padding: 'same', activation: 'prelu' }, { bias: true, prelu: true }),
+  conv('activation prelu depthwise', [1, 6, 6, 8], [3, 3, 1, 8], { groups: 8, padding: 'same', activation: 'prelu' }, { prelu: true }),
+  conv('activation sigmoid 1x1 cout 2 (MTCNN score head)', [1, 5, 5, 32], [1, 1, 32, 2], { activation: 'sigmoid' }, { bias: true }),
+  // Network-shaped layers.
+  conv('ResNet-ish 3x3 64->64 on 14x14, bn + relu', [1, 14, 14, 64], [3, 3, 64, 64], { padding: 'same', activation: 'relu' }, { bias: true, scale: true, shift: true }),
+  conv('ResNet downsample 1x1 stride 2 32->64', [1, 14, 14, 32], [1, 1, 32, 64], { strides: 2 }, { scale: true, shift: true }),
+  conv('depthwise 3x3 on 26x26x32, relu6', [1, 26, 26, 32], [3, 3, 1, 32], { groups: 32, padding: 'same', activation: 'relu6' }, { bias: true }),
+  conv('ResNet stem 7x7 stride 2 pad 3 on 32x32x3', [1, 32, 32, 3], [7, 7, 3, 64], { strides: 2, padding: [3, 3, 3, 3], activation: 'relu' }, { scale: true, shift: true }),
+  conv('Tiny-YOLO-ish 3x3 16->32 same, leakyRelu 0.1', [1, 26, 26, 16], [3, 3, 16, 32], { padding: 'same', activation: 'leakyRelu', alpha: 0.1 }, { scale: true, shift: true }),
+];
+
+const bad = (name: string, inputs: (InputSpec | null)[], attrs: object, message: RegExp): BadCase => ({
+  op: 'conv2d',
+  name,
+  inputs,
+  attrs,
+  error: 'InvalidArgumentError',
+  message,
+});
+const X = { shape: [1, 5, 5, 4] };
+const F = { shape: [3, 3, 4, 8] };
+
+export const conv2dBadCases: BadCase[] = [
+  bad('x rank 3', [{ shape: [5, 5, 4] }, F], {}, /conv2d: input x \(NHWC\): expected rank 4, got rank 3/),
+  bad('filter rank 2', [X, { shape: [4, 8] }], {}, /conv2d: filter \(HWIO\): expected rank 4, got rank 2/),
+  bad('input channels do not match the filter', [{ shape: [1, 5, 5, 3] }, F], {}, /conv2d: input x .* has 3 channels but filter .* expects 4/),
+  bad('input channels do not match filter cin * groups', [X, F], { groups: 2 }, /has 4 channels but filter .* groups=2 expects 8/),
+  bad('cout not divisible by groups', [{ shape: [1, 5, 5, 6] }, { shape: [3, 3, 2, 8] }], { groups: 3 }, /conv2d: filter cout 8 is not divisible by groups=3/),
+  bad('negative padding', [X, F], { padding: [1, -1, 0, 0] }, /conv2d: padding bottom must be >= 0, got -1/),
+  bad('unknown padding mode', [X, F], { padding: 'full' }, /conv2d: padding must be 'same', 'valid' or \[top, bottom, left, right\]/),
+  bad('padding with 2 values', [X, F], { padding: [1, 1] }, /conv2d: padding must be/),
+  bad('zero stride', [X, F], { strides: 0 }, /conv2d: strides must be >= 1, got 0/),
+  bad('negative stride in a pair', [X, F], { strides: [1, -2] }, /conv2d: strides\[1\] must be >= 1, got -2/),
+  bad('zero dilation', [X, F], { dilations: 0 }, /conv2d: dilations must be >= 1, got 0/),
+  bad('NaN stride', [X, F], { strides: NaN }, /conv2d: strides must be a number, got NaN/),
+  bad('NaN dilation', [X, F], { dilations: [1, NaN] }, /conv2d: dilations\[1\] must be a number, got NaN/),
+  bad('NaN padding', [X, F], { padding: [0, 0, NaN, 0] }, /conv2d: padding left must be a number, got NaN/),
+  bad('NaN groups', [X, F], { groups: NaN }, /conv2d: groups must be a number, got NaN/),
+  bad('zero groups', [X, F], { groups: 0 }, /conv2d: groups must be >= 1, got 0/),
+  bad('fractional stride', [X, F], { strides: 1.5 }, /conv2d: strides must be an integer, got 1.5/),
+  bad('NaN alpha', [X, F], { activation: 'leakyRelu', alpha: NaN }, /conv2d: alpha must be a number, got NaN/),
+  bad('unknown option', [X, F], { pad: 'same' }, /conv2d: unknown option 'pad'/),
+  bad('unknown activation', [X, F], { activation: 'gelu' }, /conv2d: activation must be one of/),
+  bad('output size zero (window larger than input)', [{ shape: [1, 2, 2, 4] }, F], {}, /conv2d: output size 0x0 is empty/),
+  bad('output size zero with dilation', [X, F], { dilations: 3 }, /conv2d: output size -1x-1 is empty/),
+  bad('empty filter', [X, { shape: [0, 3, 4, 8] }], {}, /conv2d: filter \[0, 3, 4, 8\] has an empty dimension/),
+  bad('bias of the wrong length', [X, F, { shape: [5] }], {}, /conv2d: bias \[5\] must hold 8 values \(one per output channel\)/),
+  bad('bnScale of the wrong length', [X, F, null, { shape: [4] }], {}, /conv2d: bnScale \[4\] must hold 8 values/),
+  bad('bnShift of the wrong length', [X, F, null, null, { shape: [9] }], {}, /conv2d: bnShift \[9\] must hold 8 values/),
+  bad('preluAlpha of the wrong length', [X, F, null, null, null, { shape: [3] }], { activation: 'prelu' }, /conv2d: preluAlpha \[3\] must hold 8 values/),
+  bad('prelu without preluAlpha', [X, F], { activation: 'prelu' }, /conv2d: activation 'prelu' needs a preluAlpha input of 8 values/),
+  bad('preluAlpha without prelu activation', [X, F, null, null, null, { shape: [8] }], { activation: 'relu' }, /conv2d: preluAlpha given but activation is 'relu'/),
+];
