@@ -12,7 +12,7 @@ export interface PoolAttrs {
   strides?: number | [number, number];
   /** 'same' is TF SAME (odd extra pad at bottom/right); explicit is [top, bottom, left, right]. Default 'valid'. */
   padding?: 'same' | 'valid' | [number, number, number, number];
-  /** maxPool only. */
+  /** Window dilation (default 1). */
   dilations?: number | [number, number];
   /** ONNX ceil_mode: output size rounds up; windows starting past input + top/left pad are dropped. */
   ceilMode?: boolean;
@@ -45,7 +45,7 @@ export interface PoolNorm {
 
 const KEYS: Record<PoolOpName, readonly string[]> = {
   maxPool: ['windowSize', 'strides', 'padding', 'dilations', 'ceilMode'],
-  avgPool: ['windowSize', 'strides', 'padding', 'ceilMode', 'countIncludePad'],
+  avgPool: ['windowSize', 'strides', 'padding', 'dilations', 'ceilMode', 'countIncludePad'],
   globalAvgPool: [],
 };
 

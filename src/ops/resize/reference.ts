@@ -13,7 +13,7 @@ export function sourceCoord(t: CoordTransform, o: number, inLen: number, outLen:
     case 'pytorch_half_pixel':
       return outLen > 1 ? toIn(o + 0.5) - 0.5 : 0;
     case 'align_corners':
-      return outLen === 1 ? 0 : (o * (inLen - 1)) / (outLen - 1);
+      return outLen === 1 ? 0 : (o * (inLen - 1)) / ((scale === null ? outLen : inLen * scale) - 1);
     case 'asymmetric':
       return toIn(o);
     case 'tf_half_pixel_for_nn':

@@ -76,7 +76,14 @@ function reduced(a: number, b: number, d: number): AxisMap {
 
 /** The AxisMap of one axis (see AxisMap); scale undefined means out / in. */
 export function axisMap(t: CoordTransform, inLen: number, outLen: number, scale: number | undefined): AxisMap {
-  if (t === 'align_corners') return outLen <= 1 ? { a: 0, b: 0, d: 1 } : reduced(inLen - 1, 0, outLen - 1);
+  if (t === 'align_corners') {
+    // ONNX: x * (in - 1) / (outLength - 1), where outLength is in * scale (fractional) when scales are given.
+    if (outLen <= 1) return { a: 0, b: 0, d: 1 };
+    if (scale === undefined) return reduced(inLen - 1, 0, outLen - 1);
+    const r = rational(scale);
+    if (r) return reduced((inLen - 1) * r.q, 0, inLen * r.p - r.q);
+    return { a: inLen - 1, b: 0, d: Math.fround(inLen * scale - 1) };
+  }
   if (t === 'pytorch_half_pixel' && outLen <= 1) return { a: 0, b: 0, d: 1 };
   // scale = p / q: source = o * q / p (asymmetric), (o + 0.5) * q / p - 0.5 (half pixel), (o + 0.5) * q / p.
   const r = scale === undefined ? { p: outLen, q: inLen } : rational(scale);

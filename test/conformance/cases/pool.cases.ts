@@ -121,6 +121,8 @@ export const poolCases: OpCase[] = [
   avg('3x3/2 ceilMode explicit countIncludePad c3', [1, 8, 9, 3], { windowSize: 3, strides: 2, padding: [1, 1, 1, 1], ceilMode: true, countIncludePad: true }),
   avg('3x3/2 ceilMode explicit excludes pad c3', [1, 8, 9, 3], { windowSize: 3, strides: 2, padding: [1, 1, 1, 1], ceilMode: true, countIncludePad: false }),
   max('dilation 2 c5', [1, 9, 9, 5], { windowSize: 2, strides: 1, dilations: 2 }),
+  avg('dilation 2 c5', [1, 9, 9, 5], { windowSize: 2, strides: 1, dilations: 2 }),
+  avg('dilation [2,3] same c8 countIncludePad', [1, 10, 11, 8], { windowSize: 3, strides: 2, dilations: [2, 3], padding: 'same', countIncludePad: true }),
   max('dilation [2,3] same c8', [1, 10, 11, 8], { windowSize: 3, strides: 2, dilations: [2, 3], padding: 'same' }),
   max('dilation 2 explicit pad ceilMode c3', [1, 8, 8, 3], { windowSize: 3, strides: 2, dilations: 2, padding: [2, 2, 2, 2], ceilMode: true }),
 
@@ -156,7 +158,6 @@ export const poolBadCases: BadCase[] = [
   bad('maxPool', 'dilated window larger than input', [1, 5, 4, 1], { windowSize: 3, dilations: 2 }, /maxPool: window width 5 \(dilated\) is larger than the padded input 4/),
   bad('avgPool', 'window of padding only', [1, 4, 4, 1], { windowSize: 2, padding: [2, 0, 0, 0] }, /avgPool: padding too large: the window at output row 0 covers only padding/),
   bad('maxPool', 'countIncludePad is avgPool only', [1, 4, 4, 1], { windowSize: 2, countIncludePad: true }, /maxPool: unknown option 'countIncludePad'/),
-  bad('avgPool', 'dilations are maxPool only', [1, 4, 4, 1], { windowSize: 2, dilations: 2 }, /avgPool: unknown option 'dilations'/),
   bad('globalAvgPool', 'takes no options', [1, 4, 4, 1], { windowSize: 2 }, /globalAvgPool: unknown option 'windowSize'/),
   bad('maxPool', 'ceilMode not boolean', [1, 4, 4, 1], { windowSize: 2, ceilMode: 1 }, /maxPool: ceilMode must be a boolean/),
   bad('maxPool', 'windowSize triple', [1, 4, 4, 1], { windowSize: [2, 2, 2] }, /maxPool: windowSize must be a number or \[h, w\]/),
