@@ -7,3 +7,4 @@ export type { OpDef, KernelArgs } from './runtime/op.js';
 export type { BackendName, BackendStats } from './runtime/backend.js';
 export * from './ops/index.js';
 export { opRegistry } from './ops/registry.js';
+export * from './nn/weights/index.js';

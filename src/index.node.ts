@@ -5,3 +5,4 @@ import { setPlatform } from './runtime/platform.js';
 setPlatform(nodePlatform);
 
 export * from './api.js';
+export { loadWeightsFromFile } from './nn/weights/node.js';
