@@ -8,3 +8,4 @@ export type { BackendName, BackendStats } from './runtime/backend.js';
 export * from './ops/index.js';
 export { opRegistry } from './ops/registry.js';
 export * from './nn/weights/index.js';
+export { checkImage, type RgbaImage } from './face/image.js';
