@@ -1,10 +1,12 @@
 // Batched GEMM out[z] = act(A[z] @ B[z] + bias), z over the broadcast batch (dispatch z, chunks from zBase).
 // A element (i, p) is a[i*k + p], or a[p*m + i] with TA; B element (p, j) is b[p*n + j], or b[j*k + p] with TB.
-// Three entry points share the bindings; a buffer is read as f32 or vec4 by the one that runs:
+// Four entry points share the bindings; a buffer is read as f32 or vec4 by the one that runs:
 //   main       any shape / layout: each invocation computes a 4 x 4 block of out, scalar loads by index math.
 //   main_vec4  B not transposed, n % 4 == 0: a 4 x 4 block with one vec4 load of a B row per k step and vec4
 //              stores. No shared memory: on lavapipe workgroup barriers cost more than the loads they save (this
 //              register-blocked layout ran 2x faster than 16 x 16 shared-memory tiles at 512^3).
+//   main_nt    B transposed ([n, k]), A not, k % 4 == 0: both read as vec4 along k, a 4 x 4 block of dot products
+//              (8 vec4 loads per 64 multiply-adds).
 //   gemv       m == 1 (batch-1 dense, recurrent steps): SPLITK invocations share one output unit, each summing a
 //              contiguous slice of k; one barrier and a workgroup-memory sum join them. Without TB a unit is 4
 //              columns (vec4 B rows, n % 4 == 0); with TB it is one column, a dot product along k in vec4 steps
@@ -35,6 +37,7 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(0) var<storage, read> a4: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(1) var<storage, read> b4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
@@ -171,6 +174,49 @@ fn main_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (row0 + 1u < p.m) { out4[o + n4] = epilogue4(acc1, c4); }
   if (row0 + 2u < p.m) { out4[o + 2u * n4] = epilogue4(acc2, c4); }
   if (row0 + 3u < p.m) { out4[o + 3u * n4] = epilogue4(acc3, c4); }
+}
+
+@compute @workgroup_size(WGX, WGY, 1)
+fn main_nt(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let col0 = gid.x * 4u;
+  let row0 = gid.y * 4u;
+  if (col0 >= p.n || row0 >= p.m) { return; }
+  let z = gid.z + p.zBase;
+  let off = batchOffsets(z) / 4u;
+  let k4 = p.k / 4u;
+  let lastRow = p.m - 1u;
+  let lastCol = p.n - 1u;
+  var a0 = off.x + row0 * k4;
+  var a1 = off.x + min(row0 + 1u, lastRow) * k4;
+  var a2 = off.x + min(row0 + 2u, lastRow) * k4;
+  var a3 = off.x + min(row0 + 3u, lastRow) * k4;
+  var b0 = off.y + col0 * k4;
+  var b1 = off.y + min(col0 + 1u, lastCol) * k4;
+  var b2 = off.y + min(col0 + 2u, lastCol) * k4;
+  var b3 = off.y + min(col0 + 3u, lastCol) * k4;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var kk = 0u; kk < k4; kk++) {
+    let y0 = b4[b0 + kk];
+    let y1 = b4[b1 + kk];
+    let y2 = b4[b2 + kk];
+    let y3 = b4[b3 + kk];
+    let x0 = a4[a0 + kk];
+    acc0 += vec4<f32>(dot(x0, y0), dot(x0, y1), dot(x0, y2), dot(x0, y3));
+    let x1 = a4[a1 + kk];
+    acc1 += vec4<f32>(dot(x1, y0), dot(x1, y1), dot(x1, y2), dot(x1, y3));
+    let x2 = a4[a2 + kk];
+    acc2 += vec4<f32>(dot(x2, y0), dot(x2, y1), dot(x2, y2), dot(x2, y3));
+    let x3 = a4[a3 + kk];
+    acc3 += vec4<f32>(dot(x3, y0), dot(x3, y1), dot(x3, y2), dot(x3, y3));
+  }
+  let base = z * p.m * p.n;
+  storeRow(base, row0, col0, acc0);
+  storeRow(base, row0 + 1u, col0, acc1);
+  storeRow(base, row0 + 2u, col0, acc2);
+  storeRow(base, row0 + 3u, col0, acc3);
 }
 
 var<workgroup> partial: array<vec4<f32>, WG>;

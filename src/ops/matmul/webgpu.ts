@@ -26,7 +26,8 @@ function params(attrs: MatmulNorm, zBase: number): ArrayBuffer {
 
 /**
  * Picks the entry point: gemv for m == 1 when B rows (or, transposed, k) take vec4 loads; main_vec4 when B is
- * not transposed and n % 4 == 0; main otherwise. Workgroups are 64 invocations shaped to the output.
+ * not transposed and n % 4 == 0; main_nt for a transposed B with k % 4 == 0 (A not transposed); main otherwise.
+ * Workgroups are 64 invocations shaped to the output.
  */
 export function matmulWebGpu(be: WebGpuBackend, { inputs, outputs, attrs }: KernelArgs<GpuStorage, MatmulNorm>): void {
   const [a, b, bias, prelu] = inputs;
@@ -50,10 +51,13 @@ export function matmulWebGpu(be: WebGpuBackend, { inputs, outputs, attrs }: Kern
     groups = [Math.ceil(units / (GEMV_WG / split)), 1];
   } else {
     const vec = !TB && n % 4 === 0;
+    const nt = TB && !TA && k % 4 === 0;
     const cols = Math.ceil(n / 4);
-    const wgx = Math.min(16, pow2ceil(cols));
+    // 8 x 8 invocations (a 32 x 32 output block) unless n is narrow: a square block reads the fewest A and B
+    // values per output.
+    const wgx = Math.min(8, pow2ceil(cols));
     const wgy = 64 / wgx;
-    entryPoint = vec ? 'main_vec4' : 'main';
+    entryPoint = vec ? 'main_vec4' : nt ? 'main_nt' : 'main';
     constants = { ...common, WGX: wgx, WGY: wgy };
     groups = [Math.ceil(cols / wgx), Math.ceil(Math.ceil(m / 4) / wgy)];
   }
