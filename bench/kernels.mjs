@@ -4,6 +4,7 @@
 //        [--gpu-repeat=N] [--rounds=N] [--no-save]        (see bench/README.md)
 // Measures; asserts nothing.
 import os from 'node:os';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import b from 'benny';
 import { oursRunner } from './lib/ours.mjs';
@@ -14,6 +15,24 @@ import { makeData, relDiff, SHAPES } from './lib/shapes.mjs';
 import { tfjsRunner } from './lib/tfjs.mjs';
 
 const started = performance.now();
+
+/**
+ * Node 20's V8 validates relaxed-SIMD opcodes only behind --experimental-wasm-relaxed-simd (browsers and Node >= 22
+ * ship it). Probe with a one-function module (f32x4.relaxed_madd) and set the flag at runtime when needed, before
+ * anything compiles wasm, so the ours-wasm-relaxed column can be measured; on runtimes without it the column is n/a.
+ */
+function enableRelaxedSimd() {
+  // (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)
+  const probe = new Uint8Array([
+    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0, 10, 13, 1, 11, 0, 0x20, 0,
+    0x20, 1, 0x20, 2, 0xfd, 0x85, 2, 11,
+  ]);
+  if (WebAssembly.validate(probe)) return 'native';
+  try {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {}
+  return WebAssembly.validate(probe) ? 'enabled with --experimental-wasm-relaxed-simd' : 'unavailable';
+}
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
     const [k, v] = a.replace(/^--/, '').split('=');
@@ -50,7 +69,8 @@ const wantRunners = list(args.runners);
 const wantShapes = list(args.shapes);
 
 const runners = [
-  oursRunner('wasm', 1),
+  oursRunner('wasm', 1, 'simd'),
+  oursRunner('wasm', 1, 'relaxed-simd'),
   tfjsRunner('wasm', 1),
   ortRunner(1),
   oursRunner('webgpu', options.gpuRepeat),
@@ -59,12 +79,13 @@ const runners = [
 const shapes = SHAPES.filter((s) => !wantShapes || wantShapes.some((w) => s.id.includes(w)));
 
 const env = {
+  relaxedSimd: enableRelaxedSimd(),
   cpu: os.cpus()[0]?.model ?? 'unknown CPU',
   cores: os.cpus().length,
   os: `${os.type()} ${os.release()} ${os.arch()}`,
   node: process.version,
 };
-console.log(`machine: ${env.cpu}, ${env.cores} cores, ${env.os}, node ${env.node}`);
+console.log(`machine: ${env.cpu}, ${env.cores} cores, ${env.os}, node ${env.node}; wasm relaxed SIMD: ${env.relaxedSimd}`);
 console.log(
   `options: minSamples ${options.minSamples}, maxTime ${options.maxTime} s, rounds ${options.rounds}, gpu ops per readback ${options.gpuRepeat}`,
 );
@@ -97,7 +118,7 @@ for (const runner of runners) {
     runner.info = await runner.init();
   } catch (e) {
     runner.info = `init failed: ${firstLine(e)}`;
-    for (const s of shapes) record(s, runner, { status: 'error', reason: runner.info });
+    for (const s of shapes) record(s, runner, { status: e instanceof Skip ? 'n/a' : 'error', reason: runner.info });
   }
   console.log(`${runner.id}: ${runner.info}`);
 }
@@ -190,7 +211,7 @@ for (const s of shapes) {
 for (const runner of ready) await runner.close();
 
 // Cross-library output check against the first available baseline (a sanity check of the bench, not a test).
-const BASELINES = ['tfjs-wasm', 'ours-wasm', 'ort-wasm', 'tfjs-webgpu', 'ours-webgpu'];
+const BASELINES = ['tfjs-wasm', 'ours-wasm', 'ours-wasm-relaxed', 'ort-wasm', 'tfjs-webgpu', 'ours-webgpu'];
 const baselineOf = {};
 for (const s of shapes) {
   const outs = outputs[s.id] ?? {};

@@ -35,19 +35,30 @@ function inputsFor(engine, shape, d) {
   }
 }
 
-/** backend: 'wasm' | 'webgpu'. repeat: ops per timed iteration (one readback each iteration). */
-export function oursRunner(backend, repeat) {
+/**
+ * backend: 'wasm' | 'webgpu'; wasmVariant: 'simd' | 'relaxed-simd' (pinned, not 'auto', so the column always means
+ * the same build). repeat: ops per timed iteration (one readback each iteration).
+ */
+export function oursRunner(backend, repeat, wasmVariant) {
   let fg;
   let engine;
   return {
-    id: `ours-${backend}`,
-    label: `facegpu ${backend}`,
+    id: backend === 'wasm' && wasmVariant === 'relaxed-simd' ? 'ours-wasm-relaxed' : `ours-${backend}`,
+    label: `facegpu ${backend}${wasmVariant ? ` (${wasmVariant})` : ''}`,
     kind: backend,
     repeat,
     async init() {
       fg = await import(DIST.href);
+      const options = { backend, log: null };
       // No silent fallback: a webgpu number must come from the GPU.
-      engine = await fg.createEngine({ backend, log: null, fallbackToWasm: false });
+      if (backend === 'webgpu') options.fallbackToWasm = false;
+      else options.wasmVariant = wasmVariant;
+      try {
+        engine = await fg.createEngine(options);
+      } catch (e) {
+        if (e instanceof fg.UnsupportedError) throw new Skip(e.message);
+        throw e;
+      }
       return engine.chosen;
     },
     async prepare(shape, data) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 export const RATIOS = [
   ['ours-wasm', 'tfjs-wasm'],
   ['ours-wasm', 'ort-wasm'],
+  ['ours-wasm-relaxed', 'tfjs-wasm'],
   ['ours-webgpu', 'tfjs-webgpu'],
 ];
 
@@ -73,9 +74,9 @@ export function markdown(run, t) {
   const env = run.env;
   return `# Kernel microbenchmark, ${run.date}
 
-Machine: ${env.cpu} (${env.cores} cores), ${env.os}, Node ${env.node}.
-Options: minSamples ${run.options.minSamples}, maxTime ${run.options.maxTime} s per case and round, ${run.options.rounds}
-round(s); ops per timed iteration (one readback each): ${run.runners.map((r) => `${r.id} ${r.repeat}`).join(', ')}.
+Machine: ${env.cpu} (${env.cores} cores), ${env.os}, Node ${env.node}; wasm relaxed SIMD: ${env.relaxedSimd}.
+Options: minSamples ${run.options.minSamples}, maxTime ${run.options.maxTime} s per case and round, rounds ${run.options.rounds}.
+Ops per timed iteration (one readback each): ${run.runners.map((r) => `${r.id} ${r.repeat}`).join(', ')}.
 
 Backends:
 ${run.runners.map((r) => `- ${r.id}: ${r.info ?? 'not initialised'}`).join('\n')}
