@@ -26,6 +26,10 @@ export const binaryCases: OpCase[] = [
   { op: 'binary', name: 'add outer broadcast [4,1,6]+[5,1]', inputs: [{ shape: [4, 1, 6] }, { shape: [5, 1] }], attrs: add },
   { op: 'binary', name: 'mul middle broadcast', inputs: [{ shape: [2, 3, 1, 5] }, { shape: [2, 1, 4, 5] }], attrs: mul },
   { op: 'binary', name: 'add large flat', inputs: [{ shape: [300007] }, { shape: [300007] }], attrs: add },
+  { op: 'binary', name: 'add same shape, vec4 path', inputs: [{ shape: [1, 6, 6, 16] }, { shape: [1, 6, 6, 16] }], attrs: add },
+  { op: 'binary', name: 'mul scalar, vec4 path', inputs: [{ shape: [2, 4, 6] }, { shape: [1, 1] }], attrs: mul },
+  { op: 'binary', name: 'add per-channel [C], vec4 channel path', inputs: [{ shape: [2, 3, 5, 12] }, { shape: [12] }], attrs: add },
+  { op: 'binary', name: 'add [1,H,1,C] is not per-channel', inputs: [{ shape: [2, 3, 5, 8] }, { shape: [1, 3, 1, 8] }], attrs: add },
   { op: 'binary', name: 'add empty', inputs: [{ shape: [0, 3] }, { shape: [3] }], attrs: add },
 ];
 
