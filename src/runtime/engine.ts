@@ -1,10 +1,10 @@
 import type { Backend, BackendName, BackendStats } from './backend.js';
 import { ReferenceBackend } from './backends/reference.js';
-import { WasmBackend, type WasmModules, type WasmVariant } from './backends/wasm.js';
+import { WasmBackend, type WasmVariant } from './backends/wasm.js';
 import { WebGpuBackend } from './backends/webgpu.js';
 import { DeviceLostError, InvalidArgumentError, UnsupportedError, fail } from './errors.js';
 import type { OpDef } from './op.js';
-import { getPlatform } from './platform.js';
+import { getPlatform, type Platform } from './platform.js';
 import { checkShape, sizeOf, shapeStr, type Shape } from './shape.js';
 import { Tensor, type DType, type TensorOwner } from './tensor.js';
 
@@ -19,6 +19,11 @@ export interface EngineOptions {
   fallbackToWasm?: boolean;
   /** WASM SIMD flavour: 'auto' (default) takes relaxed SIMD where WebAssembly.validate accepts it. */
   wasmVariant?: WasmVariant | 'auto';
+  /**
+   * WASM threads, the calling thread included: 'auto' (default) uses every core (at most 8) when shared memory is
+   * available (Node; browsers only when crossOriginIsolated), else 1 with one logged line saying why.
+   */
+  threads?: number | 'auto';
 }
 
 export interface EngineStats extends BackendStats {
@@ -27,7 +32,7 @@ export interface EngineStats extends BackendStats {
   liveTensors: number;
 }
 
-const KNOWN_OPTIONS = ['backend', 'log', 'fallbackToWasm', 'wasmVariant'];
+const KNOWN_OPTIONS = ['backend', 'log', 'fallbackToWasm', 'wasmVariant', 'threads'];
 
 /**
  * The scheduler: owns one backend (plus a WASM fallback behind WebGPU), runs ops on it, recovers from device loss
@@ -58,22 +63,28 @@ export class Engine implements TensorOwner {
     }
     const log = options.log === undefined ? (m: string) => console.info(m) : options.log;
     const platform = getPlatform();
-    const wasmModules = (): Promise<WasmModules> => platform.wasmModules();
+    const threads = pickThreads(options.threads, platform, log);
+    const makeWasm = async () =>
+      WasmBackend.create(await platform.wasmModules(), {
+        variant: options.wasmVariant,
+        threads,
+        spawnWorker: (code) => platform.spawnWorker(code),
+      });
     if (choice === 'reference') return new Engine(new ReferenceBackend(), null, 'reference (f64 oracle)', log);
     if (choice === 'wasm') {
-      const w = await WasmBackend.create(await wasmModules(), options.wasmVariant);
-      return new Engine(w, null, `wasm (${w.variant})`, log);
+      const w = await makeWasm();
+      return new Engine(w, null, `wasm (${w.variant}, ${w.threads} thread${w.threads > 1 ? 's' : ''})`, log);
     }
     const gpu = await platform.gpu();
     const webgpu = gpu ? await WebGpuBackend.create(gpu, platform.shaders()) : null;
     if (!webgpu) {
       if (choice === 'webgpu') throw new UnsupportedError('createEngine: no WebGPU adapter available');
-      const w = await WasmBackend.create(await wasmModules(), options.wasmVariant);
-      const why = `wasm (${w.variant}): no WebGPU adapter`;
+      const w = await makeWasm();
+      const why = `wasm (${w.variant}, ${w.threads} thread${w.threads > 1 ? 's' : ''}): no WebGPU adapter`;
       log?.(`facegpu: backend ${why}`);
       return new Engine(w, null, why, log);
     }
-    const fallback = options.fallbackToWasm === false ? null : await WasmBackend.create(await wasmModules(), options.wasmVariant);
+    const fallback = options.fallbackToWasm === false ? null : await makeWasm();
     const why = `webgpu (${webgpu.adapterInfo})`;
     if (choice === 'auto') log?.(`facegpu: backend ${why}`);
     return new Engine(webgpu, fallback, why, log);
@@ -282,6 +293,20 @@ export class Engine implements TensorOwner {
     this.fallback?.dispose();
     this.disposed = true;
   }
+}
+
+function pickThreads(option: number | 'auto' | undefined, platform: Platform, log: ((m: string) => void) | null): number {
+  if (option !== undefined && option !== 'auto' && (typeof option !== 'number' || !Number.isInteger(option) || option < 1)) {
+    fail('createEngine', `threads must be 'auto' or an integer >= 1, got ${JSON.stringify(option)}`);
+  }
+  const wanted = option === undefined || option === 'auto' ? Math.min(8, Math.max(1, platform.cores())) : option;
+  if (wanted <= 1) return 1;
+  const ok = platform.threadsAvailable();
+  if (ok !== true) {
+    log?.(`facegpu: wasm runs on 1 thread: ${ok}`);
+    return 1;
+  }
+  return wanted;
 }
 
 export function createEngine(options?: EngineOptions): Promise<Engine> {

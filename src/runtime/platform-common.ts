@@ -1,5 +1,5 @@
 import { shaders } from '../generated/shaders.js';
-import { wasmRelaxedBase64, wasmSimdBase64 } from '../generated/wasm.js';
+import { wasmRelaxedBase64, wasmRelaxedMtBase64, wasmSimdBase64, wasmSimdMtBase64 } from '../generated/wasm.js';
 import type { WasmModules } from './backends/wasm.js';
 
 function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
@@ -14,9 +14,14 @@ function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
 
 let cached: WasmModules | undefined;
 
-/** The kernels embedded in the build: wasm (both SIMD flavours) and WGSL sources. No file access needed. */
+/** The kernels embedded in the build: wasm (SIMD / relaxed SIMD, single- and multi-threaded) and WGSL sources. No file access needed. */
 export function embeddedWasm(): WasmModules {
-  cached ??= { simd: fromBase64(wasmSimdBase64), relaxed: fromBase64(wasmRelaxedBase64) };
+  cached ??= {
+    simd: fromBase64(wasmSimdBase64),
+    relaxed: fromBase64(wasmRelaxedBase64),
+    simdMt: fromBase64(wasmSimdMtBase64),
+    relaxedMt: fromBase64(wasmRelaxedMtBase64),
+  };
   return cached;
 }
 

@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { embeddedShaders, embeddedWasm } from './platform-common.js';
-import type { Platform } from './platform.js';
+import type { Platform, WorkerLike } from './platform.js';
 
 let gpuPromise: Promise<GPU | undefined> | undefined;
 
@@ -26,4 +26,31 @@ export const nodePlatform: Platform = {
     return embeddedWasm();
   },
   shaders: embeddedShaders,
+  cores() {
+    const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+    return n ?? cpuCount;
+  },
+  threadsAvailable() {
+    return typeof SharedArrayBuffer === 'undefined' ? 'SharedArrayBuffer unavailable' : true;
+  },
+  async spawnWorker(code: string): Promise<WorkerLike> {
+    const { Worker } = await import('node:worker_threads');
+    // V8 flags (e.g. relaxed SIMD on Node 20) are process-wide: workers see what the main thread sees.
+    const w = new Worker(code, { eval: true });
+    w.unref(); // idle pool threads never keep the process alive
+    return {
+      postMessage: (m) => w.postMessage(m),
+      onMessage: (cb) => w.on('message', cb),
+      onError: (cb) => w.on('error', cb),
+      terminate: () => void w.terminate(),
+    };
+  },
 };
+
+let cpuCount = 1;
+try {
+  const os = await import('node:os');
+  cpuCount = os.availableParallelism?.() ?? os.cpus().length;
+} catch {
+  // no os module: one core
+}

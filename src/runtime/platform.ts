@@ -11,6 +11,23 @@ export interface Platform {
   gpu(): Promise<GPU | undefined>;
   wasmModules(): Promise<WasmModules>;
   shaders(): Readonly<Record<string, string>>;
+  /** Logical cores available to wasm threads. */
+  cores(): number;
+  /**
+   * Whether shared-memory threads can run: SharedArrayBuffer exists (browsers: only when crossOriginIsolated,
+   * i.e. served with COOP/COEP). A string says why not.
+   */
+  threadsAvailable(): true | string;
+  /** Starts a worker running `code` (plain JS; it talks through `postMessage`/`onmessage`). */
+  spawnWorker(code: string): Promise<WorkerLike>;
+}
+
+/** The part of a Web Worker / worker_threads Worker the wasm thread pool needs. */
+export interface WorkerLike {
+  postMessage(msg: unknown): void;
+  onMessage(cb: (msg: unknown) => void): void;
+  onError(cb: (err: unknown) => void): void;
+  terminate(): void;
 }
 
 let current: Platform | undefined;

@@ -37,7 +37,18 @@ function webgpu(be: WebGpuBackend, { inputs, inShapes, outputs, attrs }: KernelA
 function wasm(be: WasmBackend, { inputs, inShapes, outputs, attrs }: KernelArgs<WasmStorage, Epilogue>): void {
   const c = channelsOf(inShapes[0]!);
   const rows = outputs[0]!.size / c;
-  be.call('activation_f32_simd', inputs[0]!.ptr, outputs[0]!.ptr, rows, c, attrs.code, attrs.alpha, inputs[1]?.ptr ?? 0);
+  const x = inputs[0]!.ptr;
+  const out = outputs[0]!.ptr;
+  // Rows split over threads: each range is an independent slice of x and out.
+  be.parallel('activation_f32_simd', rows, Math.ceil(16384 / Math.max(1, c)), (first, count) => [
+    x + first * c * 4,
+    out + first * c * 4,
+    count,
+    c,
+    attrs.code,
+    attrs.alpha,
+    inputs[1]?.ptr ?? 0,
+  ]);
 }
 
 export const activationOp = defineOp<ActivationAttrs, Epilogue>({

@@ -1,5 +1,7 @@
 import type { Backend, BackendStats } from '../backend.js';
 import { KernelError, UnsupportedError } from '../errors.js';
+import type { WorkerLike } from '../platform.js';
+import { splitRange, WasmThreadPool } from './wasm-threads.js';
 
 /** A tensor's storage in wasm linear memory: a 16-byte aligned block of `size` f32 owned by the backend. */
 export interface WasmStorage {
@@ -15,7 +17,20 @@ export interface WasmModules {
   simd: Uint8Array<ArrayBuffer>;
   /** Relaxed SIMD build (fused multiply-add); used only where WebAssembly.validate accepts it. */
   relaxed?: Uint8Array<ArrayBuffer>;
+  /** The same two builds on imported shared memory, for worker threads. */
+  simdMt?: Uint8Array<ArrayBuffer>;
+  relaxedMt?: Uint8Array<ArrayBuffer>;
 }
+
+export interface WasmOptions {
+  variant?: WasmVariant | 'auto';
+  /** Threads including the calling one (1 = no workers). */
+  threads?: number;
+  spawnWorker?: (code: string) => Promise<WorkerLike>;
+}
+
+const MT_INITIAL_PAGES = 16;
+const MT_MAX_PAGES = 65536; // matches asconfig's maximumMemory for the -mt targets
 
 /** Which SIMD flavour this runtime can run. */
 export type WasmVariant = 'relaxed-simd' | 'simd';
@@ -40,18 +55,46 @@ export class WasmBackend implements Backend<WasmStorage> {
   private constructor(
     readonly exports: WasmExports,
     readonly variant: 'relaxed-simd' | 'simd',
+    private readonly pool: WasmThreadPool | null,
   ) {}
 
-  static async create(mods: WasmModules, want: WasmVariant | 'auto' = 'auto'): Promise<WasmBackend> {
-    const { bytes, variant } = pickWasmVariant(mods, want);
-    const { instance } = await WebAssembly.instantiate(bytes, {
-      env: {
-        abort(msg: number, file: number, line: number, col: number) {
-          throw new KernelError(`wasm kernel aborted at ${line}:${col}`);
-        },
-      },
-    });
-    return new WasmBackend(instance.exports as unknown as WasmExports, variant);
+  static async create(mods: WasmModules, options: WasmOptions = {}): Promise<WasmBackend> {
+    const { bytes, variant } = pickWasmVariant(mods, options.variant ?? 'auto');
+    const abort = (_msg: number, _file: number, line: number, col: number) => {
+      throw new KernelError(`wasm kernel aborted at ${line}:${col}`);
+    };
+    const threads = Math.max(1, Math.floor(options.threads ?? 1));
+    const mtBytes = variant === 'relaxed-simd' ? mods.relaxedMt : mods.simdMt;
+    if (threads > 1 && mtBytes && options.spawnWorker) {
+      const memory = new WebAssembly.Memory({ initial: MT_INITIAL_PAGES, maximum: MT_MAX_PAGES, shared: true });
+      const module = await WebAssembly.compile(mtBytes);
+      const instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
+      const pool = await WasmThreadPool.start(threads - 1, module, memory, options.spawnWorker);
+      const exports = { ...(instance.exports as object), memory } as unknown as WasmExports;
+      return new WasmBackend(exports, variant, pool);
+    }
+    const { instance } = await WebAssembly.instantiate(bytes, { env: { abort } });
+    return new WasmBackend(instance.exports as unknown as WasmExports, variant, null);
+  }
+
+  /** Threads kernels may split work over (the calling thread included). */
+  get threads(): number {
+    return this.pool ? this.pool.size + 1 : 1;
+  }
+
+  /**
+   * Runs `kernel` over [0, total) split into contiguous ranges, one per thread (at least `minChunk` items each):
+   * `args(first, count)` gives the kernel's arguments for a range. Falls back to one call without threads.
+   * Kernels that take a range compute the same values whatever the split, so results do not depend on threads.
+   */
+  parallel(kernel: string, total: number, minChunk: number, args: (first: number, count: number) => number[]): void {
+    const ranges = splitRange(total, this.threads, minChunk);
+    if (!this.pool || ranges.length <= 1) {
+      this.call(kernel, ...args(0, total));
+      return;
+    }
+    this.calls += ranges.length;
+    this.pool.run(kernel, ranges.map(([f, c]) => args(f, c)), (a) => this.exports[kernel]!(...a));
   }
 
   /** An f32 view of linear memory; re-take it after any allocation (memory may grow and detach old views). */
@@ -119,6 +162,7 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   dispose(): void {
+    this.pool?.dispose();
     for (const p of this.live) this.exports.free(p);
     this.live.clear();
     this.liveBytes = 0;

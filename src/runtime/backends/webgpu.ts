@@ -121,6 +121,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     if (!adapter) return null;
     const l = adapter.limits;
     const device = await adapter.requestDevice({
+      // Subgroup ops let kernels share loads across lanes (conv2d_vec4_sg); kernels check device.features.
+      requiredFeatures: adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [],
       requiredLimits: {
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
