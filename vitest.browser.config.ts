@@ -14,6 +14,10 @@ export const chromiumArgs = [
 ];
 
 export default defineConfig({
+  // COOP/COEP make the test page crossOriginIsolated, so the wasm backend can use SharedArrayBuffer threads.
+  server: {
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
   test: {
     include: ['test/browser/**/*.test.ts'],
     testTimeout: 120_000,
