@@ -1,6 +1,8 @@
 // Depthwise conv2d (groups = channels, multiplier 1) with channels % 4 == 0: each invocation computes 4 output
-// pixels (consecutive in n*oh*ow) x one vec4 of channels. Per tap: 4 x loads + 1 filter load for 4 vec4 FMAs;
-// the op is memory-bound, so the point is wide loads and no wasted lanes.
+// pixels x one vec4 of channels. The op is load-bound (one FMA per x load), and on lavapipe every storage load
+// with a per-lane address is a loop over lanes, so the kernels minimise loads: `row3` (3-wide window, stride 1,
+// dilation 1 along x) takes 4 neighbouring pixels of one output row, which read 6 input columns per window row
+// instead of 12; `main` (any window) takes 4 pixels consecutive in n*oh*ow.
 // #include "lib/activation.wgsl"
 
 override WG: u32 = 64u;
@@ -96,4 +98,46 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (m0 + 1u < p.m) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
   if (m0 + 2u < p.m) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
   if (m0 + 3u < p.m) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+}
+
+// 4 neighbouring pixels of one output row (KW = 3, SW = 1, DW = 1): per window row, 6 input columns and 3 filter
+// taps feed 12 vec4 FMAs.
+@compute @workgroup_size(WG)
+fn row3(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * p.rowStride;
+  let cb = i % C4;
+  let seg = i / C4;
+  let perRow = (p.ow + 3u) / 4u;
+  let row = seg / perRow;  // n*oh + oy
+  if (row * p.ow >= p.m) { return; }
+  let ox0 = (seg % perRow) * 4u;
+  let oy = row % p.oh;
+  let b = row / p.oh;
+  let ix0 = i32(ox0) - p.padL;
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
+  for (var ky = 0; ky < i32(KH); ky++) {
+    let o = Origin(i32(b) * p.h, i32(oy) * SH - p.padT + ky * DH, ix0);
+    let x0 = xtap(o, 0, 0, cb);
+    let x1 = xtap(o, 0, 1, cb);
+    let x2 = xtap(o, 0, 2, cb);
+    let x3 = xtap(o, 0, 3, cb);
+    let x4 = xtap(o, 0, 4, cb);
+    let x5 = xtap(o, 0, 5, cb);
+    let wr = u32(ky) * 3u * C4 + cb;
+    let w0 = f[wr];
+    let w1 = f[wr + C4];
+    let w2 = f[wr + 2u * C4];
+    a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
+    a1 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a1)));
+    a2 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a2)));
+    a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
+  }
+  let m0 = row * p.ow + ox0;
+  out[m0 * C4 + cb] = epilogue(a0, cb);
+  if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
+  if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
+  if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
 }

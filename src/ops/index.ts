@@ -15,3 +15,7 @@ export { resize, resizeOp } from './resize/index.js';
 export { COORD_TRANSFORMS, NEAREST_MODES, type ResizeAttrs, type ResizeMode, type CoordTransform, type NearestMode } from './resize/spec.js';
 export { normalizeImage, normalizeImageOp } from './normalize-image/index.js';
 export type { NormalizeImageAttrs } from './normalize-image/spec.js';
+export { lstm, gru, simpleRnn, lstmOp, gruOp, simpleRnnOp, recurrentInputs, type RecurrentAttrs, type RecurrentWeights, type RecurrentExtras, type RnnActivation, type MergeMode } from './recurrent/index.js';
+export { cropAndResize, cropAndResizeOp, type CropAndResizeAttrs } from './crop-resize/index.js';
+export { detectionHead, detectionHeadOp, type DetectionHeadAttrs, type ClassActivation } from './detection-head/index.js';
+export { nms, nmsOp, nonMaxSuppression, boxIou, type NmsAttrs, type NmsOutput, type NmsOptions, type NmsResult } from './nms/index.js';

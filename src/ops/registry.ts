@@ -10,6 +10,10 @@ import { softmaxOp } from './softmax/index.js';
 import { l2NormalizeOp } from './l2normalize/index.js';
 import { resizeOp } from './resize/index.js';
 import { normalizeImageOp } from './normalize-image/index.js';
+import { gruOp, lstmOp, simpleRnnOp } from './recurrent/index.js';
+import { cropAndResizeOp } from './crop-resize/index.js';
+import { detectionHeadOp } from './detection-head/index.js';
+import { nmsOp } from './nms/index.js';
 
 /**
  * Every op by name, for the conformance harness and model loaders. Public functions (add, conv2d...) are the
@@ -29,4 +33,10 @@ export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
   l2Normalize: l2NormalizeOp,
   resize: resizeOp,
   normalizeImage: normalizeImageOp,
+  lstm: lstmOp,
+  gru: gruOp,
+  simpleRnn: simpleRnnOp,
+  cropAndResize: cropAndResizeOp,
+  detectionHead: detectionHeadOp,
+  nms: nmsOp,
 };

@@ -1,3 +1,4 @@
+import { checkKeys } from '../../runtime/attrs.js';
 import type { Engine } from '../../runtime/engine.js';
 import { defineOp } from '../../runtime/op.js';
 import type { Tensor } from '../../runtime/tensor.js';
@@ -29,5 +30,6 @@ export const conv2dOp = defineOp<Conv2dAttrs, Conv2dNorm>({
  * optional fused epilogue (bias, folded batch-norm, activation). groups = cin is depthwise.
  */
 export function conv2d(engine: Engine, x: Tensor, filter: Tensor, attrs: Conv2dAttrs = {}, extras: Conv2dExtras = {}): Tensor {
+  checkKeys('conv2d', extras, ['bias', 'bnScale', 'bnShift', 'preluAlpha']);
   return engine.run1(conv2dOp, [x, filter, extras.bias, extras.bnScale, extras.bnShift, extras.preluAlpha], attrs);
 }

@@ -101,6 +101,7 @@ export const conv2dCases: OpCase[] = [
   conv('groups 2 8->8 (4 channels per group)', [1, 7, 7, 8], [3, 3, 4, 8], { groups: 2, padding: 'same' }, { bias: true }),
   conv('groups 2 6->6 (3 per group)', [1, 7, 7, 6], [3, 3, 3, 6], { groups: 2, padding: 'same' }),
   conv('groups 4 8->8 (2 out per group)', [1, 6, 6, 8], [3, 3, 2, 8], { groups: 4 }),
+  conv('groups 2 6->8 (3 in, 4 out per group)', [1, 7, 6, 6], [3, 3, 3, 8], { groups: 2, padding: 'same' }, { bias: true }),
   conv('groups 2 16->24 stride 2', [1, 9, 9, 16], [3, 3, 8, 24], { groups: 2, strides: 2, padding: 'same' }),
   conv('depthwise 3x3 C=32 same', [1, 9, 9, 32], [3, 3, 1, 32], { groups: 32, padding: 'same' }),
   conv('depthwise 3x3 C=20 stride 2 valid', [1, 11, 10, 20], [3, 3, 1, 20], { groups: 20, strides: 2 }),

@@ -11,6 +11,10 @@ import { softmaxBadCases, softmaxCases } from './softmax.cases.js';
 import { l2NormalizeBadCases, l2NormalizeCases } from './l2normalize.cases.js';
 import { resizeBadCases, resizeCases } from './resize.cases.js';
 import { normalizeImageBadCases, normalizeImageCases } from './normalize-image.cases.js';
+import { recurrentBadCases, recurrentCases } from './recurrent.cases.js';
+import { cropAndResizeBadCases, cropAndResizeCases } from './crop-resize.cases.js';
+import { detectionHeadBadCases, detectionHeadCases } from './detection-head.cases.js';
+import { nmsBadCases, nmsCases } from './nms.cases.js';
 
 export const allCases: OpCase[] = [
   ...activationCases,
@@ -24,6 +28,10 @@ export const allCases: OpCase[] = [
   ...l2NormalizeCases,
   ...resizeCases,
   ...normalizeImageCases,
+  ...recurrentCases,
+  ...cropAndResizeCases,
+  ...detectionHeadCases,
+  ...nmsCases,
 ];
 export const allBadCases: BadCase[] = [
   ...activationBadCases,
@@ -37,4 +45,8 @@ export const allBadCases: BadCase[] = [
   ...l2NormalizeBadCases,
   ...resizeBadCases,
   ...normalizeImageBadCases,
+  ...recurrentBadCases,
+  ...cropAndResizeBadCases,
+  ...detectionHeadBadCases,
+  ...nmsBadCases,
 ];

@@ -1,0 +1,98 @@
+// LSTM cell steps (Keras gate order i, f, c, o; optional ONNX-style peepholes), on the layouts of rnn.ts.
+// lstm_step_f32_simd is one fused step (recurrent product + gates + c/h update + masking + output) for every
+// batch row; lstm_seq_f32_simd runs all T steps in one call.
+import {
+  RNN_ACC, RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB,
+  RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP, RNN_P_XP,
+  RNN_P_XSB, RNN_P_XST, RNN_P_ZERO, rnnAccum1, rnnAccum4, rnnAct4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
+} from './rnn';
+import { madd } from './simd';
+
+/**
+ * Step s of one direction. A unit block is 4 units x 4 gates = one 16-float panel row; a 4-row batch block keeps
+ * its 16 gate sums in v128 accumulators (rnnAccum4), then i, f, g, o, c' and h' are computed on them in place.
+ */
+export function lstm_step_f32_simd(p: usize, s: i32): void {
+  const B = rnnParam(p, RNN_P_B);
+  const u = rnnParam(p, RNN_P_U);
+  const up = rnnParam(p, RNN_P_UP);
+  const T = rnnParam(p, RNN_P_T);
+  const t = rnnParam(p, RNN_P_REV) ? T - 1 - s : s;
+  const flip = rnnParam(p, RNN_P_FLIP);
+  const pos = flip ? T - 1 - s : s;
+  const seq = rnnParam(p, RNN_P_SEQ);
+  const maskMode = rnnParam(p, RNN_P_MASKMODE);
+  const mask = <usize>rnnParam(p, RNN_P_MASK);
+  const act = rnnParam(p, RNN_P_ACT);
+  const ract = rnnParam(p, RNN_P_RACT);
+  const zero = rnnParam(p, RNN_P_ZERO);
+  const peep = <usize>rnnParam(p, RNN_P_AUX);
+  const xp = <usize>rnnParam(p, RNN_P_XP) + <usize>t * <usize>rnnParam(p, RNN_P_XST);
+  const xsb = <usize>rnnParam(p, RNN_P_XSB);
+  const rw = <usize>rnnParam(p, RNN_P_RW);
+  const rowBytes = <usize>up << 2;
+  const hBase = <usize>rnnParam(p, RNN_P_H);
+  const hPrev = hBase + (s & 1 ? <usize>B * rowBytes : 0);
+  const hNext = hBase + (s & 1 ? 0 : <usize>B * rowBytes);
+  const cs = <usize>rnnParam(p, RNN_P_C);
+  const out = <usize>rnnParam(p, RNN_P_OUT);
+  const osb = <usize>rnnParam(p, RNN_P_OSB);
+  const ost = <usize>rnnParam(p, RNN_P_OST);
+  const outNow = out + (seq ? <usize>pos * ost : 0);
+  const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
+  const writeOut = seq || maskMode != 0 || s == T - 1;
+  const nq = up >> 2;
+  const panelBytes = <usize>u << 6;
+  for (let q = 0; q < nq; q++) {
+    const wq = rw + <usize>q * panelBytes;
+    const j0 = q << 2;
+    let pi = f32x4.splat(0), pf = pi, po = pi;
+    if (peep) {
+      const pq = peep + <usize>q * 48;
+      pi = v128.load(pq);
+      pf = v128.load(pq, 16);
+      po = v128.load(pq, 32);
+    }
+    for (let b0 = 0; b0 < B; ) {
+      const rows = B - b0 >= 4 ? 4 : 1;
+      if (rows == 4) rnnAccum4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
+      else rnnAccum1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
+      for (let r = 0; r < rows; r++) {
+        const b = b0 + r;
+        const acc = RNN_ACC + (<usize>r << 6);
+        const xq = xp + <usize>b * xsb + (<usize>q << 6);
+        const sq = <usize>b * rowBytes + (<usize>q << 4);
+        const c = v128.load(cs + sq);
+        let gi = f32x4.add(v128.load(acc), v128.load(xq));
+        let gf = f32x4.add(v128.load(acc, 16), v128.load(xq, 16));
+        const gg = f32x4.add(v128.load(acc, 32), v128.load(xq, 32));
+        let go = f32x4.add(v128.load(acc, 48), v128.load(xq, 48));
+        if (peep) {
+          gi = madd(pi, c, gi);
+          gf = madd(pf, c, gf);
+        }
+        const c2 = madd(rnnAct4(gf, ract), c, f32x4.mul(rnnAct4(gi, ract), rnnAct4(gg, act)));
+        if (peep) go = madd(po, c2, go);
+        const h2 = f32x4.mul(rnnAct4(go, ract), rnnAct4(c2, act));
+        const ok = rnnValid(maskMode, mask, b, t, T);
+        if (ok) {
+          v128.store(cs + sq, c2);
+          v128.store(hNext + sq, h2);
+        } else {
+          v128.store(hNext + sq, v128.load(hPrev + sq));
+        }
+        if (writeOut) {
+          const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
+          rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
+        }
+      }
+      b0 += rows;
+    }
+  }
+}
+
+/** All T LSTM steps of one direction in one call (no host round-trip). */
+export function lstm_seq_f32_simd(p: usize): void {
+  const T = rnnParam(p, RNN_P_T);
+  for (let s = 0; s < T; s++) lstm_step_f32_simd(p, s);
+}

@@ -1,0 +1,439 @@
+// Recurrent kernels, shared part: SIMD activations, the recurrent-product microkernels, weight packing, state
+// padding, the bidirectional merge, and the SimpleRNN cell. LSTM (lstm.ts) and GRU (gru.ts) build on these.
+//
+// Layouts (written by the pack kernels below, read by every cell; src/ops/recurrent/wasm.ts sets them up):
+// - units are padded to `up` (a multiple of UB, the units per block: 4 for LSTM/GRU, 16 for SimpleRNN) so every
+//   load and store is a whole v128;
+// - the recurrent kernel R [u, G*u] becomes panels [q][k][g][UB]: for unit block q, k rows of G*UB floats (LSTM:
+//   the 4 gates of 4 units = 16 floats), so one block's whole cell step reads one contiguous panel;
+// - the input kernel W [F, G*u] becomes rows [f][q][g][UB] (both directions side by side), so the one GEMM that
+//   precomputes x W + b for all steps writes the gate pre-activations already interleaved by unit block;
+// - state per direction: h ping-pong [2][B][up] (a step reads all of h while writing it), c [B][up], and for
+//   GRU resetAfter=false z [B][up] and r*h [B][up].
+// A step walks unit blocks (outer: the panel stays in L1) and batch rows 4 at a time (inner): a 4 x 16 block of
+// gate sums in 16 v128 accumulators, then the cell's gate math fused on the same registers.
+import { madd } from './simd';
+
+// Param block (i32 slots, one block per direction), filled by src/ops/recurrent/wasm.ts.
+export const RNN_P_B: i32 = 0; // batch
+export const RNN_P_U: i32 = 1; // units
+export const RNN_P_UP: i32 = 2; // padded units
+export const RNN_P_T: i32 = 3; // steps
+export const RNN_P_XP: i32 = 4; // x W + b, this direction's first column (bytes)
+export const RNN_P_XSB: i32 = 5; // XP bytes between batch rows
+export const RNN_P_XST: i32 = 6; // XP bytes between time steps
+export const RNN_P_RW: i32 = 7; // packed recurrent kernel panels
+export const RNN_P_AUX: i32 = 8; // LSTM peepholes / GRU recurrent bias, [q][3][UB] (0 = none)
+export const RNN_P_MASK: i32 = 9; // lengths [B] or mask [B, T] (f32)
+export const RNN_P_MASKMODE: i32 = 10; // 0 none, 1 lengths, 2 mask
+export const RNN_P_H: i32 = 11; // h ping-pong [2][B][up]
+export const RNN_P_C: i32 = 12; // c [B][up]
+export const RNN_P_Z: i32 = 13; // GRU resetAfter=false: z [B][up]
+export const RNN_P_RH: i32 = 14; // GRU resetAfter=false: r * h [B][up]
+export const RNN_P_OUT: i32 = 15; // output, this direction's first column
+export const RNN_P_OSB: i32 = 16; // output bytes between batch rows
+export const RNN_P_OST: i32 = 17; // output bytes between time positions (sequence output)
+export const RNN_P_SEQ: i32 = 18; // 1: output every step
+export const RNN_P_ACT: i32 = 19; // activation code (RNN_ACT_CODE)
+export const RNN_P_RACT: i32 = 20; // recurrent activation code
+export const RNN_P_ZERO: i32 = 21; // masked steps output zeros
+export const RNN_P_REV: i32 = 22; // step s reads time T-1-s
+export const RNN_P_FLIP: i32 = 23; // step s writes output position T-1-s
+export const RNN_P_RESET_AFTER: i32 = 24; // GRU
+export const RNN_P_SIZE: i32 = 32;
+
+/** 4 rows x 4 v128 of gate sums: the microkernels' hand-off to the cell epilogues. */
+export const RNN_ACC: usize = memory.data(256, 16);
+
+// @ts-ignore: decorator
+@inline
+export function rnnParam(p: usize, slot: i32): i32 {
+  return load<i32>(p + (<usize>slot << 2));
+}
+
+/**
+ * e^x on 4 lanes (Cephes expf: x = n ln2 + r, |r| <= ln2/2, degree-6 polynomial, 2^n built in the exponent
+ * bits): ~1 ulp over the clamped range, no per-lane calls.
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnExp4(v: v128): v128 {
+  let x = f32x4.min(f32x4.max(v, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504)));
+  x = madd(n, f32x4.splat(-0.693359375), x);
+  x = madd(n, f32x4.splat(2.12194440e-4), x);
+  let y = f32x4.splat(1.9875691500e-4);
+  y = madd(y, x, f32x4.splat(1.3981999507e-3));
+  y = madd(y, x, f32x4.splat(8.3334519073e-3));
+  y = madd(y, x, f32x4.splat(4.1665795894e-2));
+  y = madd(y, x, f32x4.splat(1.6666665459e-1));
+  y = madd(y, x, f32x4.splat(5.0000001201e-1));
+  y = madd(y, f32x4.mul(x, x), f32x4.add(x, f32x4.splat(1)));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2n);
+}
+
+// @ts-ignore: decorator
+@inline
+export function rnnSigmoid4(v: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), rnnExp4(f32x4.neg(v))));
+}
+
+/** tanh from e^(-2|x|) (never overflows), sign put back: |error| ~1e-7 absolute. */
+// @ts-ignore: decorator
+@inline
+export function rnnTanh4(v: v128): v128 {
+  const e = rnnExp4(f32x4.mul(f32x4.abs(v), f32x4.splat(-2)));
+  const t = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
+  return v128.or(t, v128.and(v, f32x4.splat(-0.0)));
+}
+
+/** Codes as RNN_ACT_CODE in src/ops/recurrent/spec.ts: 0 linear, 1 relu, 2 sigmoid, 3 hard_sigmoid, 4 tanh. */
+// @ts-ignore: decorator
+@inline
+export function rnnAct4(v: v128, code: i32): v128 {
+  if (code == 4) return rnnTanh4(v);
+  if (code == 2) return rnnSigmoid4(v);
+  if (code == 3) return f32x4.min(f32x4.max(madd(v, f32x4.splat(0.2), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+  if (code == 1) return f32x4.max(v, f32x4.splat(0));
+  return v;
+}
+
+/** Is (row b, time t) a step to take? Lengths and masks are f32 tensors. */
+// @ts-ignore: decorator
+@inline
+export function rnnValid(mode: i32, mask: usize, b: i32, t: i32, T: i32): bool {
+  if (mode == 1) return <f32>t < load<f32>(mask + (<usize>b << 2));
+  if (mode == 2) return load<f32>(mask + (<usize>(b * T + t) << 2)) != 0;
+  return true;
+}
+
+/** Lanes j0..j0+3 of an output row, only those below u (never reads past the tensor). */
+// @ts-ignore: decorator
+@inline
+export function rnnLoadOut(row: usize, j0: i32, u: i32): v128 {
+  const p = row + (<usize>j0 << 2);
+  if (j0 + 4 <= u) return v128.load(p);
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (j0 + 1 < u) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (j0 + 2 < u) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** Stores lanes j0..j0+3 of an output row, only those below u. */
+// @ts-ignore: decorator
+@inline
+export function rnnStoreOut(row: usize, j0: i32, u: i32, v: v128): void {
+  const p = row + (<usize>j0 << 2);
+  if (j0 + 4 <= u) {
+    v128.store(p, v);
+    return;
+  }
+  if (j0 >= u) return;
+  store<f32>(p, f32x4.extract_lane(v, 0));
+  if (j0 + 1 < u) store<f32>(p, f32x4.extract_lane(v, 1), 4);
+  if (j0 + 2 < u) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+}
+
+/**
+ * The output of a step: h when the step is taken, else zeros (zeroOutputForMask) or the previous output
+ * (Keras; zeros before the first step). prev = 0 at the first step.
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnMaskedOut(ok: bool, h: v128, zero: i32, prev: usize, j0: i32, u: i32): v128 {
+  if (ok) return h;
+  if (zero || !prev) return f32x4.splat(0);
+  return rnnLoadOut(prev, j0, u);
+}
+
+/**
+ * acc[r][j] = sum_k a[r, k] * w[k, j] for 4 row(s) and nv (1..4, a constant after inlining) v128 columns: the
+ * recurrent product h @ R of one unit block. a rows at a + r * as, w rows (panel rows) at w + k * ws (bytes).
+ * Four k values per row come in one v128 load and are broadcast by lane shuffles.
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0), c33 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, x = b0;
+  const k4 = k & ~3;
+  let p = 0;
+  for (; p < k4; p += 4) {
+    const v0 = v128.load(a);
+    const v1 = v128.load(a + 1 * ars);
+    const v2 = v128.load(a + 2 * ars);
+    const v3 = v128.load(a + 3 * ars);
+    b0 = v128.load(w + 0 * ws);
+    if (nv > 1) b1 = v128.load(w + 0 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 0 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 0 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    x = v128.shuffle<f32>(v1, v1, 0, 0, 0, 0);
+    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
+    x = v128.shuffle<f32>(v2, v2, 0, 0, 0, 0);
+    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
+    x = v128.shuffle<f32>(v3, v3, 0, 0, 0, 0);
+    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
+    b0 = v128.load(w + 1 * ws);
+    if (nv > 1) b1 = v128.load(w + 1 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 1 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 1 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    x = v128.shuffle<f32>(v1, v1, 1, 1, 1, 1);
+    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
+    x = v128.shuffle<f32>(v2, v2, 1, 1, 1, 1);
+    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
+    x = v128.shuffle<f32>(v3, v3, 1, 1, 1, 1);
+    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
+    b0 = v128.load(w + 2 * ws);
+    if (nv > 1) b1 = v128.load(w + 2 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 2 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 2 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    x = v128.shuffle<f32>(v1, v1, 2, 2, 2, 2);
+    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
+    x = v128.shuffle<f32>(v2, v2, 2, 2, 2, 2);
+    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
+    x = v128.shuffle<f32>(v3, v3, 2, 2, 2, 2);
+    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
+    b0 = v128.load(w + 3 * ws);
+    if (nv > 1) b1 = v128.load(w + 3 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 3 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 3 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    x = v128.shuffle<f32>(v1, v1, 3, 3, 3, 3);
+    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
+    x = v128.shuffle<f32>(v2, v2, 3, 3, 3, 3);
+    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
+    x = v128.shuffle<f32>(v3, v3, 3, 3, 3, 3);
+    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
+    a += 16;
+    w += 4 * ws;
+  }
+  for (; p < k; p++) {
+    b0 = v128.load(w);
+    if (nv > 1) b1 = v128.load(w, 16);
+    if (nv > 2) b2 = v128.load(w, 32);
+    if (nv > 3) b3 = v128.load(w, 48);
+    x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    x = v128.load32_splat(a + 1 * ars);
+    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
+    x = v128.load32_splat(a + 2 * ars);
+    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
+    x = v128.load32_splat(a + 3 * ars);
+    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
+    a += 4;
+    w += ws;
+  }
+  v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16); if (nv > 2) v128.store(acc, c02, 32); if (nv > 3) v128.store(acc, c03, 48);
+  v128.store(acc, c10, 64); if (nv > 1) v128.store(acc, c11, 80); if (nv > 2) v128.store(acc, c12, 96); if (nv > 3) v128.store(acc, c13, 112);
+  v128.store(acc, c20, 128); if (nv > 1) v128.store(acc, c21, 144); if (nv > 2) v128.store(acc, c22, 160); if (nv > 3) v128.store(acc, c23, 176);
+  v128.store(acc, c30, 192); if (nv > 1) v128.store(acc, c31, 208); if (nv > 2) v128.store(acc, c32, 224); if (nv > 3) v128.store(acc, c33, 240);
+}
+
+/**
+ * acc[r][j] = sum_k a[r, k] * w[k, j] for 1 row(s) and nv (1..4, a constant after inlining) v128 columns: the
+ * recurrent product h @ R of one unit block. a rows at a + r * as, w rows (panel rows) at w + k * ws (bytes).
+ * Four k values per row come in one v128 load and are broadcast by lane shuffles.
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnAccum1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, x = b0;
+  const k4 = k & ~3;
+  let p = 0;
+  for (; p < k4; p += 4) {
+    const v0 = v128.load(a);
+    b0 = v128.load(w + 0 * ws);
+    if (nv > 1) b1 = v128.load(w + 0 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 0 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 0 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    b0 = v128.load(w + 1 * ws);
+    if (nv > 1) b1 = v128.load(w + 1 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 1 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 1 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    b0 = v128.load(w + 2 * ws);
+    if (nv > 1) b1 = v128.load(w + 2 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 2 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 2 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    b0 = v128.load(w + 3 * ws);
+    if (nv > 1) b1 = v128.load(w + 3 * ws, 16);
+    if (nv > 2) b2 = v128.load(w + 3 * ws, 32);
+    if (nv > 3) b3 = v128.load(w + 3 * ws, 48);
+    x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    a += 16;
+    w += 4 * ws;
+  }
+  for (; p < k; p++) {
+    b0 = v128.load(w);
+    if (nv > 1) b1 = v128.load(w, 16);
+    if (nv > 2) b2 = v128.load(w, 32);
+    if (nv > 3) b3 = v128.load(w, 48);
+    x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    a += 4;
+    w += ws;
+  }
+  v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16); if (nv > 2) v128.store(acc, c02, 32); if (nv > 3) v128.store(acc, c03, 48);
+}
+
+/** R [rows, G*u] (row stride G*u) -> panels [q][row][g][UB], zero past u. */
+export function rnn_pack_panels_f32(src: usize, rows: i32, u: i32, G: i32, UB: i32, dst: usize): void {
+  const nq = (u + UB - 1) / UB;
+  const gu = G * u;
+  let o = dst;
+  for (let q = 0; q < nq; q++) {
+    for (let k = 0; k < rows; k++) {
+      const row = src + (<usize>(k * gu) << 2);
+      for (let g = 0; g < G; g++) {
+        for (let l = 0; l < UB; l++) {
+          const j = q * UB + l;
+          store<f32>(o, j < u ? load<f32>(row + (<usize>(g * u + j) << 2)) : 0);
+          o += 4;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * W [rows, G*u] (row stride G*u; src 0: zeros) -> rows [row][q][g][UB] at dst + row * dstStride floats, zero past
+ * u. Also packs bias-like vectors (rows = 1).
+ */
+export function rnn_pack_rows_f32(src: usize, rows: i32, u: i32, G: i32, UB: i32, dst: usize, dstStride: i32): void {
+  const nq = (u + UB - 1) / UB;
+  const gu = G * u;
+  for (let k = 0; k < rows; k++) {
+    const row = src + (<usize>(k * gu) << 2);
+    let o = dst + (<usize>(k * dstStride) << 2);
+    for (let q = 0; q < nq; q++) {
+      for (let g = 0; g < G; g++) {
+        const j0 = q * UB;
+        const s = row + (<usize>(g * u + j0) << 2);
+        if (src && j0 + UB <= u && (UB & 3) == 0) {
+          for (let l = 0; l < UB; l += 4) v128.store(o + (<usize>l << 2), v128.load(s + (<usize>l << 2)));
+        } else {
+          for (let l = 0; l < UB; l++) store<f32>(o + (<usize>l << 2), src && j0 + l < u ? load<f32>(s + (<usize>l << 2)) : 0);
+        }
+        o += <usize>UB << 2;
+      }
+    }
+  }
+}
+
+/** [rows, u] -> [rows, up], zero padded (src 0: all zeros): initial states into the padded state layout. */
+export function rnn_pad_rows_f32(src: usize, rows: i32, u: i32, up: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const o = dst + (<usize>(r * up) << 2);
+    const s = src + (<usize>(r * u) << 2);
+    for (let j = 0; j < up; j++) store<f32>(o + (<usize>j << 2), src && j < u ? load<f32>(s + (<usize>j << 2)) : 0);
+  }
+}
+
+/** [rows, up] -> [rows, u]: final states out of the padded layout. */
+export function rnn_unpad_rows_f32(src: usize, rows: i32, up: i32, u: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + (<usize>(r * u) << 2), src + (<usize>(r * up) << 2), <usize>u << 2);
+}
+
+/** Bidirectional merge of two outputs of n floats: 1 sum, 2 mul, 3 average. */
+export function rnn_merge_f32(a: usize, b: usize, out: usize, n: i32, mode: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    let r = mode == 2 ? f32x4.mul(x, y) : f32x4.add(x, y);
+    if (mode == 3) r = f32x4.mul(r, f32x4.splat(0.5));
+    v128.store(out + o, r);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const x = load<f32>(a + o);
+    const y = load<f32>(b + o);
+    store<f32>(out + o, mode == 2 ? x * y : mode == 3 ? (x + y) * 0.5 : x + y);
+  }
+}
+
+/**
+ * One SimpleRNN step s of one direction (param block p): h' = act(xW + b + h R) for all rows. Unit blocks of 16
+ * (4 v128), so a 4-row block keeps 16 accumulators like the LSTM's.
+ */
+export function simple_rnn_step_f32_simd(p: usize, s: i32): void {
+  const B = rnnParam(p, RNN_P_B);
+  const u = rnnParam(p, RNN_P_U);
+  const up = rnnParam(p, RNN_P_UP);
+  const T = rnnParam(p, RNN_P_T);
+  const t = rnnParam(p, RNN_P_REV) ? T - 1 - s : s;
+  const flip = rnnParam(p, RNN_P_FLIP);
+  const pos = flip ? T - 1 - s : s;
+  const seq = rnnParam(p, RNN_P_SEQ);
+  const maskMode = rnnParam(p, RNN_P_MASKMODE);
+  const mask = <usize>rnnParam(p, RNN_P_MASK);
+  const act = rnnParam(p, RNN_P_ACT);
+  const zero = rnnParam(p, RNN_P_ZERO);
+  const xp = <usize>rnnParam(p, RNN_P_XP) + <usize>t * <usize>rnnParam(p, RNN_P_XST);
+  const xsb = <usize>rnnParam(p, RNN_P_XSB);
+  const rw = <usize>rnnParam(p, RNN_P_RW);
+  const rowBytes = <usize>up << 2;
+  const hBase = <usize>rnnParam(p, RNN_P_H);
+  const hPrev = hBase + (s & 1 ? <usize>B * rowBytes : 0);
+  const hNext = hBase + (s & 1 ? 0 : <usize>B * rowBytes);
+  const out = <usize>rnnParam(p, RNN_P_OUT);
+  const osb = <usize>rnnParam(p, RNN_P_OSB);
+  const ost = <usize>rnnParam(p, RNN_P_OST);
+  const outNow = out + (seq ? <usize>pos * ost : 0);
+  const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
+  const writeOut = seq || maskMode != 0 || s == T - 1;
+  const nq = up >> 4;
+  const panelBytes = <usize>u << 6;
+  for (let q = 0; q < nq; q++) {
+    const wq = rw + <usize>q * panelBytes;
+    for (let b0 = 0; b0 < B; ) {
+      const rows = B - b0 >= 4 ? 4 : 1;
+      if (rows == 4) rnnAccum4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
+      else rnnAccum1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
+      for (let r = 0; r < rows; r++) {
+        const b = b0 + r;
+        const ok = rnnValid(maskMode, mask, b, t, T);
+        const xq = xp + <usize>b * xsb + (<usize>q << 6);
+        const acc = RNN_ACC + (<usize>r << 6);
+        const hq = (<usize>b * rowBytes) + (<usize>q << 6);
+        const orow = outNow + <usize>b * osb;
+        const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
+        for (let v = 0; v < 4; v++) {
+          const o = <usize>v << 4;
+          const j0 = (q << 4) + (v << 2);
+          const hOld = v128.load(hPrev + hq + o);
+          const hNew = rnnAct4(f32x4.add(v128.load(acc + o), v128.load(xq + o)), act);
+          v128.store(hNext + hq + o, ok ? hNew : hOld);
+          if (writeOut) rnnStoreOut(orow, j0, u, rnnMaskedOut(ok, hNew, zero, prow, j0, u));
+        }
+      }
+      b0 += rows;
+    }
+  }
+}
+
+/** All T SimpleRNN steps of one direction in one call. */
+export function simple_rnn_seq_f32_simd(p: usize): void {
+  const T = rnnParam(p, RNN_P_T);
+  for (let s = 0; s < T; s++) simple_rnn_step_f32_simd(p, s);
+}

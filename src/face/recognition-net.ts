@@ -1,0 +1,225 @@
+// FaceRecognitionNet: dlib's ResNet-34-like face embedder (face-api's port, weights face_recognition_model*):
+// 150x150 RGB -> 128-d descriptor (Euclidean distance < ~0.6: same person).
+//
+// Layers (face-api src/faceRecognitionNet): conv 7x7/2 valid + scale + relu, maxPool 3/2, residual blocks
+// 32 x3, 64 (down) + x3, 128 (down) + x2, 256 (down) + x2, 256 (down), mean over H, W, fc 256 -> 128. Each conv is
+// conv + bias, then a "scale layer" (x * w + b): that is exactly conv2d's fused epilogue ((conv + bias) * bnScale +
+// bnShift, then the activation). The input normalisation (rgb - mean) / 256 is folded into the first conv: it is a
+// 'valid' conv, so every tap sees a real (or zero-padded raw) pixel and W / 256 (a power of two: exact) with
+// bias - sum(W * mean) / 256 gives the same function.
+import type { Engine } from '../runtime/engine.js';
+import { InvalidArgumentError } from '../runtime/errors.js';
+import type { Tensor } from '../runtime/tensor.js';
+import { shapeStr } from '../runtime/shape.js';
+import { conv2d, type Conv2dAttrs } from '../ops/conv2d/index.js';
+import { avgPool, globalAvgPool, maxPool } from '../ops/pool/index.js';
+import { add } from '../ops/binary/index.js';
+import { activation } from '../ops/activation/index.js';
+import { pad } from '../ops/pad/index.js';
+import { matmul } from '../ops/matmul/index.js';
+import { expectAllTaken } from '../nn/weights/take.js';
+import type { RgbaImage } from './image.js';
+import { FACE_MEAN_RGB, faceBatch, type FaceBox, type FaceCrop } from './nets/face-input.js';
+import { consume, ParamStore } from './nets/params.js';
+import { loadModelWeights, type ModelSource } from './nets/weights-source.js';
+
+export const FACE_RECOGNITION_INPUT = 150;
+export const FACE_DESCRIPTOR_SIZE = 128;
+
+export interface FaceRecognitionNetOptions extends ModelSource {
+  /**
+   * The mean-subtracted pixels are divided by this: 256 (dlib, face-api.js 0.22: default) or 255
+   * (@vladmandic/face-api 1.x). The descriptors differ by ~1e-3.
+   */
+  inputDivisor?: number;
+}
+
+interface ConvLayer {
+  filter: Tensor;
+  bias: Tensor;
+  scale: Tensor;
+  shift: Tensor;
+}
+
+interface Residual {
+  conv1: ConvLayer;
+  conv2: ConvLayer;
+  down: boolean;
+  /** conv2 is a 1x1 conv (the centre tap of a 3x3 on a 1x1 map). */
+  centreOnly?: boolean;
+}
+
+const OPTION_KEYS = ['weights', 'modelPath', 'fetch', 'inputDivisor'];
+const where = 'FaceRecognitionNet';
+
+function convLayer(p: ParamStore, prefix: string, k: number, cin: number, cout: number): ConvLayer {
+  return {
+    filter: p.take(`${prefix}/conv/filters`, [k, k, cin, cout]),
+    bias: p.take(`${prefix}/conv/bias`, [cout]),
+    scale: p.take(`${prefix}/scale/weights`, [cout]),
+    shift: p.take(`${prefix}/scale/biases`, [cout]),
+  };
+}
+
+/** conv32_down with the input normalisation folded in (see the file comment). */
+function firstLayer(p: ParamStore, divisor: number): ConvLayer {
+  const prefix = 'conv32_down';
+  const k = 7;
+  const cout = 32;
+  const w = p.values(`${prefix}/conv/filters`, [k, k, 3, cout]);
+  const b = p.values(`${prefix}/conv/bias`, [cout]);
+  const folded = new Float32Array(w.length);
+  const shift = new Float64Array(cout);
+  for (let i = 0; i < w.length; i++) {
+    const ci = Math.floor(i / cout) % 3;
+    folded[i] = w[i]! / divisor;
+    shift[i % cout] += (w[i]! * FACE_MEAN_RGB[ci]!) / divisor;
+  }
+  return {
+    filter: p.upload(folded, [k, k, 3, cout]),
+    bias: p.upload(Array.from(b, (v, c) => v - shift[c]!), [cout]),
+    scale: p.take(`${prefix}/scale/weights`, [cout]),
+    shift: p.take(`${prefix}/scale/biases`, [cout]),
+  };
+}
+
+/** The centre tap [1, 1, cin, cout] of a 3x3 filter (the 3x3 upload is given back). */
+function centreTap(p: ParamStore, full: Tensor, name: string, cin: number, cout: number): Tensor {
+  const w = p.values(name, [3, 3, cin, cout]);
+  const t = p.upload(w.subarray(4 * cin * cout, 5 * cin * cout), [1, 1, cin, cout]);
+  p.release(full);
+  return t;
+}
+
+function checkOptions(o: unknown): FaceRecognitionNetOptions {
+  if (o === undefined) return {};
+  if (o === null || typeof o !== 'object') throw new InvalidArgumentError(`${where}.load: options must be an object`);
+  for (const k of Object.keys(o)) {
+    if (!OPTION_KEYS.includes(k)) throw new InvalidArgumentError(`${where}.load: unknown option '${k}' (known: ${OPTION_KEYS.join(', ')})`);
+  }
+  const d = (o as FaceRecognitionNetOptions).inputDivisor;
+  if (d !== undefined && (typeof d !== 'number' || !Number.isFinite(d) || d <= 0)) {
+    throw new InvalidArgumentError(`${where}.load: inputDivisor must be a finite number > 0, got ${String(d)}`);
+  }
+  return o as FaceRecognitionNetOptions;
+}
+
+export class FaceRecognitionNet {
+  private constructor(
+    readonly engine: Engine,
+    private readonly params: ParamStore,
+    private readonly first: ConvLayer,
+    private readonly blocks: Residual[],
+    private readonly fc: Tensor,
+  ) {}
+
+  /** Loads the weights (see ModelSource; default: @vladmandic/face-api's model folder in Node) onto `engine`. */
+  static async load(engine: Engine, options?: FaceRecognitionNetOptions): Promise<FaceRecognitionNet> {
+    const opts = checkOptions(options);
+    const weights = await loadModelWeights(`${where}.load`, 'face_recognition_model', opts);
+    const p = new ParamStore(engine, weights);
+    try {
+      const first = firstLayer(p, opts.inputDivisor ?? 256);
+      const blocks: Residual[] = [];
+      const stage = (name: string, cin: number, cout: number, down: boolean): void => {
+        blocks.push({ conv1: convLayer(p, `${name}/conv1`, 3, cin, cout), conv2: convLayer(p, `${name}/conv2`, 3, cout, cout), down });
+      };
+      ['conv32_1', 'conv32_2', 'conv32_3'].forEach((n) => stage(n, 32, 32, false));
+      stage('conv64_down', 32, 64, true);
+      ['conv64_1', 'conv64_2', 'conv64_3'].forEach((n) => stage(n, 64, 64, false));
+      stage('conv128_down', 64, 128, true);
+      ['conv128_1', 'conv128_2'].forEach((n) => stage(n, 128, 128, false));
+      stage('conv256_down', 128, 256, true);
+      ['conv256_1', 'conv256_2'].forEach((n) => stage(n, 256, 256, false));
+      stage('conv256_down_out', 256, 256, true);
+      // At 150x150 its conv2 runs on a 1x1 map: with 'same' padding only the centre tap meets data, so it is
+      // exactly a 1x1 conv (a ninth of the work; the other taps only ever add 0 * w).
+      const last = blocks[blocks.length - 1]!;
+      last.conv2 = { ...last.conv2, filter: centreTap(p, last.conv2.filter, 'conv256_down_out/conv2/conv/filters', 256, 256) };
+      last.centreOnly = true;
+      const fc = p.take('fc', [256, FACE_DESCRIPTOR_SIZE]);
+      expectAllTaken(weights, where);
+      return new FaceRecognitionNet(engine, p, first, blocks, fc);
+    } catch (e) {
+      p.dispose();
+      throw e;
+    }
+  }
+
+  private conv(x: Tensor, l: ConvLayer, attrs: Conv2dAttrs): Tensor {
+    return conv2d(this.engine, x, l.filter, attrs, { bias: l.bias, bnScale: l.scale, bnShift: l.shift });
+  }
+
+  /** relu(conv2(conv1(x)) + shortcut): the shortcut is x, or for a down block x avg-pooled 2x2 and zero-padded. */
+  private residual(x: Tensor, b: Residual): Tensor {
+    const e = this.engine;
+    const h = this.conv(x, b.conv1, b.down ? { strides: 2, padding: 'valid', activation: 'relu' } : { padding: 'same', activation: 'relu' });
+    let out = consume(h, () => this.conv(h, b.conv2, { padding: b.centreOnly ? 'valid' : 'same' }));
+    let short = x;
+    if (b.down) {
+      short = avgPool(e, x, { windowSize: 2, strides: 2, padding: 'valid' });
+      // A 'valid' 3x3/2 conv can come out one smaller than the 2x2/2 pool (8 -> 3 vs 4): face-api pads the conv
+      // output with a zero row and column at the bottom / right.
+      const dh = short.shape[1]! - out.shape[1]!;
+      const dw = short.shape[2]! - out.shape[2]!;
+      if (dh || dw) {
+        const o = out;
+        out = consume(o, () => pad(e, o, { paddings: [[0, 0], [0, dh], [0, dw], [0, 0]] }));
+      }
+      const dc = out.shape[3]! - short.shape[3]!;
+      if (dc) {
+        const s = short;
+        short = consume(s, () => pad(e, s, { paddings: [[0, 0], [0, 0], [0, 0], [0, dc]] }));
+      }
+    }
+    const sum = consume(short === x ? [out] : [out, short], () => add(e, out, short));
+    return consume(sum, () => activation(e, sum, { activation: 'relu' }));
+  }
+
+  /**
+   * The net on a batch already on the device: x [n, 150, 150, 3] f32 RGB 0..255 (e.g. aligned face chips) ->
+   * descriptors [n, 1, 1, 128]. x stays the caller's; the result is the caller's to dispose.
+   */
+  forward(x: Tensor): Tensor {
+    this.params.check(`${where}.forward`);
+    const s = FACE_RECOGNITION_INPUT;
+    if (x.rank !== 4 || x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== 3) {
+      throw new InvalidArgumentError(`${where}.forward: input must be [n, ${s}, ${s}, 3] RGB 0..255, got ${shapeStr(x.shape)}`);
+    }
+    const e = this.engine;
+    const c = this.conv(x, this.first, { strides: 2, padding: 'valid', activation: 'relu' });
+    let out = consume(c, () => maxPool(e, c, { windowSize: 3, strides: 2, padding: 'valid' }));
+    for (const b of this.blocks) {
+      const inp = out;
+      out = consume(inp, () => this.residual(inp, b));
+    }
+    const last = out;
+    const pooled = consume(last, () => globalAvgPool(e, last));
+    return consume(pooled, () => matmul(e, pooled, this.fc));
+  }
+
+  /** The 128-d descriptor of the face in `box` (default: the whole image is the face). One readback. */
+  async embed(image: RgbaImage, box?: FaceBox): Promise<Float32Array> {
+    return (await this.embedBatch([{ image, box }]))[0]!;
+  }
+
+  /** Descriptors of several faces, run as one batch. One readback. */
+  async embedBatch(crops: readonly FaceCrop[]): Promise<Float32Array[]> {
+    this.params.check(`${where}.embedBatch`);
+    const { x } = faceBatch(this.engine, `${where}.embed`, crops, FACE_RECOGNITION_INPUT);
+    const y = consume(x, () => this.forward(x));
+    let data: Float32Array;
+    try {
+      data = await y.data();
+    } finally {
+      y.dispose();
+    }
+    const n = FACE_DESCRIPTOR_SIZE;
+    return crops.map((_, i) => data.slice(i * n, (i + 1) * n));
+  }
+
+  /** Frees the weights. */
+  dispose(): void {
+    this.params.dispose();
+  }
+}
