@@ -34,31 +34,92 @@ export interface FaceRecognitionNetOptions extends ModelSource {
   inputDivisor?: number;
 }
 
-interface ConvLayer {
-  filter: Tensor;
-  bias: Tensor;
-  scale: Tensor;
-  shift: Tensor;
-}
+/**
+ * One conv + scale layer in one of three forms, picked at load for the engine's backend and the layer's (fixed)
+ * input size:
+ * - 'conv': conv2d with the fused epilogue ((conv + bias) * scale + shift), exactly face-api's op order;
+ * - 'centre': a 3x3 'same' conv on a 1x1 map, where only the centre tap meets data: exactly a 1x1 conv;
+ * - 'gemm' (WebGPU, maps of <= 4x4 with 128+ input channels): im2col as a grouped conv with one-hot 3x3 filters
+ *   (each input channel to its 9 taps), then one matmul with the scale folded into the weights and bias
+ *   (w * s, b * s + t: the same function, rounded once more). conv2d's WebGPU kernels parallelise over output
+ *   pixels, so 16 pixels x 2304 taps x 256 channels runs on a handful of invocations: 23-30 ms on lavapipe, the
+ *   im2col + matmul pair 3.5-12 ms. On WASM the direct conv is faster (1 vs 2 ms), so there it stays a conv.
+ */
+type ConvLayer =
+  | { form: 'conv' | 'centre'; filter: Tensor; bias: Tensor; scale: Tensor; shift: Tensor }
+  | { form: 'gemm'; im2col: Tensor; weights: Tensor; bias: Tensor; cin: number };
 
 interface Residual {
   conv1: ConvLayer;
   conv2: ConvLayer;
   down: boolean;
-  /** conv2 is a 1x1 conv (the centre tap of a 3x3 on a 1x1 map). */
-  centreOnly?: boolean;
 }
 
 const OPTION_KEYS = ['weights', 'modelPath', 'fetch', 'inputDivisor'];
 const where = 'FaceRecognitionNet';
 
-function convLayer(p: ParamStore, prefix: string, k: number, cin: number, cout: number): ConvLayer {
-  return {
-    filter: p.take(`${prefix}/conv/filters`, [k, k, cin, cout]),
-    bias: p.take(`${prefix}/conv/bias`, [cout]),
-    scale: p.take(`${prefix}/scale/weights`, [cout]),
-    shift: p.take(`${prefix}/scale/biases`, [cout]),
-  };
+/** Builds layers of one net on one engine; shares the one-hot im2col filters between layers. */
+class LayerBuilder {
+  private oneHot = new Map<number, Tensor>();
+
+  constructor(
+    private readonly p: ParamStore,
+    private readonly gpu: boolean,
+  ) {}
+
+  /** A 3x3 layer `prefix` whose output map is `outSide` square. */
+  layer(prefix: string, cin: number, cout: number, inSide: number, outSide: number): ConvLayer {
+    const p = this.p;
+    const name = `${prefix}/conv/filters`;
+    if (inSide === 1) {
+      // 'same' 3x3 on 1x1: the centre tap [1, 1, cin, cout] of the HWIO filter.
+      const w = p.values(name, [3, 3, cin, cout]);
+      return { form: 'centre', filter: p.upload(w.subarray(4 * cin * cout, 5 * cin * cout), [1, 1, cin, cout]), ...this.epilogue(prefix, cout) };
+    }
+    if (this.gpu && outSide <= 4 && cin >= 128) return this.gemm(prefix, cin, cout);
+    return { form: 'conv', filter: p.take(name, [3, 3, cin, cout]), ...this.epilogue(prefix, cout) };
+  }
+
+  private epilogue(prefix: string, cout: number): { bias: Tensor; scale: Tensor; shift: Tensor } {
+    const p = this.p;
+    return {
+      bias: p.take(`${prefix}/conv/bias`, [cout]),
+      scale: p.take(`${prefix}/scale/weights`, [cout]),
+      shift: p.take(`${prefix}/scale/biases`, [cout]),
+    };
+  }
+
+  private gemm(prefix: string, cin: number, cout: number): ConvLayer {
+    const p = this.p;
+    const w = p.values(`${prefix}/conv/filters`, [3, 3, cin, cout]);
+    const b = p.values(`${prefix}/conv/bias`, [cout]);
+    const s = p.values(`${prefix}/scale/weights`, [cout]);
+    const t = p.values(`${prefix}/scale/biases`, [cout]);
+    // im2col channel ci * 9 + tap (grouped conv order) <- HWIO row tap * cin + ci; columns scaled.
+    const weights = new Float32Array(9 * cin * cout);
+    for (let tap = 0; tap < 9; tap++) {
+      for (let ci = 0; ci < cin; ci++) {
+        const src = (tap * cin + ci) * cout;
+        const dst = (ci * 9 + tap) * cout;
+        for (let co = 0; co < cout; co++) weights[dst + co] = w[src + co]! * s[co]!;
+      }
+    }
+    let im2col = this.oneHot.get(cin);
+    if (!im2col) {
+      // Filter [3, 3, 1, cin * 9], groups cin: output channel ci * 9 + tap copies input channel ci at that tap.
+      const f = new Float32Array(9 * cin * 9);
+      for (let tap = 0; tap < 9; tap++) for (let ci = 0; ci < cin; ci++) f[tap * cin * 9 + ci * 9 + tap] = 1;
+      im2col = p.upload(f, [3, 3, 1, cin * 9]);
+      this.oneHot.set(cin, im2col);
+    }
+    return {
+      form: 'gemm',
+      im2col,
+      weights: p.upload(weights, [9 * cin, cout]),
+      bias: p.upload(Array.from(b, (v, c) => v * s[c]! + t[c]!), [cout]),
+      cin,
+    };
+  }
 }
 
 /** conv32_down with the input normalisation folded in (see the file comment). */
@@ -76,19 +137,12 @@ function firstLayer(p: ParamStore, divisor: number): ConvLayer {
     shift[i % cout] += (w[i]! * FACE_MEAN_RGB[ci]!) / divisor;
   }
   return {
+    form: 'conv',
     filter: p.upload(folded, [k, k, 3, cout]),
     bias: p.upload(Array.from(b, (v, c) => v - shift[c]!), [cout]),
     scale: p.take(`${prefix}/scale/weights`, [cout]),
     shift: p.take(`${prefix}/scale/biases`, [cout]),
   };
-}
-
-/** The centre tap [1, 1, cin, cout] of a 3x3 filter (the 3x3 upload is given back). */
-function centreTap(p: ParamStore, full: Tensor, name: string, cin: number, cout: number): Tensor {
-  const w = p.values(name, [3, 3, cin, cout]);
-  const t = p.upload(w.subarray(4 * cin * cout, 5 * cin * cout), [1, 1, cin, cout]);
-  p.release(full);
-  return t;
 }
 
 function checkOptions(o: unknown): FaceRecognitionNetOptions {
@@ -120,9 +174,15 @@ export class FaceRecognitionNet {
     const p = new ParamStore(engine, weights);
     try {
       const first = firstLayer(p, opts.inputDivisor ?? 256);
+      const lb = new LayerBuilder(p, engine.backendName === 'webgpu');
       const blocks: Residual[] = [];
+      // Map sides at the fixed 150x150 input: 35 after the stem; a down block's 3x3/2 'valid' conv1 makes
+      // floor((side - 3) / 2) + 1 (35 -> 17 -> 8 -> 3, then 4 -> 1), its shortcut pool (side - 2) / 2 + 1.
+      let side = 35;
       const stage = (name: string, cin: number, cout: number, down: boolean): void => {
-        blocks.push({ conv1: convLayer(p, `${name}/conv1`, 3, cin, cout), conv2: convLayer(p, `${name}/conv2`, 3, cout, cout), down });
+        const out = down ? Math.floor((side - 3) / 2) + 1 : side;
+        blocks.push({ conv1: lb.layer(`${name}/conv1`, cin, cout, side, out), conv2: lb.layer(`${name}/conv2`, cout, cout, out, out), down });
+        side = down ? Math.floor((side - 2) / 2) + 1 : side;
       };
       ['conv32_1', 'conv32_2', 'conv32_3'].forEach((n) => stage(n, 32, 32, false));
       stage('conv64_down', 32, 64, true);
@@ -132,11 +192,6 @@ export class FaceRecognitionNet {
       stage('conv256_down', 128, 256, true);
       ['conv256_1', 'conv256_2'].forEach((n) => stage(n, 256, 256, false));
       stage('conv256_down_out', 256, 256, true);
-      // At 150x150 its conv2 runs on a 1x1 map: with 'same' padding only the centre tap meets data, so it is
-      // exactly a 1x1 conv (a ninth of the work; the other taps only ever add 0 * w).
-      const last = blocks[blocks.length - 1]!;
-      last.conv2 = { ...last.conv2, filter: centreTap(p, last.conv2.filter, 'conv256_down_out/conv2/conv/filters', 256, 256) };
-      last.centreOnly = true;
       const fc = p.take('fc', [256, FACE_DESCRIPTOR_SIZE]);
       expectAllTaken(weights, where);
       return new FaceRecognitionNet(engine, p, first, blocks, fc);
@@ -147,14 +202,21 @@ export class FaceRecognitionNet {
   }
 
   private conv(x: Tensor, l: ConvLayer, attrs: Conv2dAttrs): Tensor {
-    return conv2d(this.engine, x, l.filter, attrs, { bias: l.bias, bnScale: l.scale, bnShift: l.shift });
+    const e = this.engine;
+    if (l.form === 'gemm') {
+      const { strides, padding } = attrs;
+      const cols = conv2d(e, x, l.im2col, { strides, padding, groups: l.cin });
+      return consume(cols, () => matmul(e, cols, l.weights, { activation: attrs.activation }, { bias: l.bias }));
+    }
+    const a: Conv2dAttrs = l.form === 'centre' ? { ...attrs, padding: 'valid' } : attrs;
+    return conv2d(e, x, l.filter, a, { bias: l.bias, bnScale: l.scale, bnShift: l.shift });
   }
 
   /** relu(conv2(conv1(x)) + shortcut): the shortcut is x, or for a down block x avg-pooled 2x2 and zero-padded. */
   private residual(x: Tensor, b: Residual): Tensor {
     const e = this.engine;
     const h = this.conv(x, b.conv1, b.down ? { strides: 2, padding: 'valid', activation: 'relu' } : { padding: 'same', activation: 'relu' });
-    let out = consume(h, () => this.conv(h, b.conv2, { padding: b.centreOnly ? 'valid' : 'same' }));
+    let out = consume(h, () => this.conv(h, b.conv2, { padding: 'same' }));
     let short = x;
     if (b.down) {
       short = avgPool(e, x, { windowSize: 2, strides: 2, padding: 'valid' });

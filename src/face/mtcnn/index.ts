@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../../runtime/errors.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { checkImage, type RgbaImage } from '../image.js';
 import { loadModelWeights, type ModelSource } from '../nets/weights-source.js';
-import { calibrate, cellBox, cropRect, faceScore, height, nms, pyramidBox, pyramidScales, width, type Box } from './boxes.js';
+import { calibrate, CELL_SIZE, cellBox, cropRect, faceScore, height, nms, pyramidBox, pyramidScales, width, type Box } from './boxes.js';
 import { onet, pnet, rnet } from './nets.js';
 import { normalizeDetectOptions, type MtcnnDetectOptions } from './options.js';
 import { buildMtcnnParams, paramTensors, type MtcnnParams } from './weights.js';
@@ -54,6 +54,10 @@ export interface MtcnnStats {
 const RNET_BATCH = 512;
 const ONET_BATCH = 128;
 
+/**
+ * face-api's (v - 127.5) * 0.0078125 in BGR order (the nets are Caffe's). The 4th channel (alpha) only pads the
+ * image to 4 channels for the vec4 kernels: the first convs give it zero weights.
+ */
 const IMAGE_NORM = { mean: [127.5, 127.5, 127.5, 127.5], std: [128, 128, 128, 128], channels: 4 as const, bgr: true };
 
 const now = () => (globalThis.performance ?? Date).now();
@@ -96,7 +100,7 @@ export class Mtcnn {
     const t0 = now();
     const { width: W, height: H } = img;
     const scales = opts.scaleSteps
-      ? opts.scaleSteps.filter((s) => Math.min(Math.floor(H * s), Math.floor(W * s)) > 12).slice(0, opts.maxNumScales)
+      ? opts.scaleSteps.filter((s) => Math.min(Math.floor(H * s), Math.floor(W * s)) > CELL_SIZE).slice(0, opts.maxNumScales)
       : pyramidScales(opts.minFaceSize, opts.scaleFactor, H, W, opts.maxNumScales);
     const stats: MtcnnStats = { scales, stage1Ms: 0, stage2Ms: 0, stage3Ms: 0, totalMs: 0, stage1Boxes: 0, stage2Boxes: 0, faces: 0 };
     this.lastStats = stats;

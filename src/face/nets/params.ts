@@ -31,13 +31,6 @@ export class ParamStore {
     return this.upload(this.values(name, shape), uploadShape);
   }
 
-  /** Frees one of this store's tensors early (e.g. replaced by a folded version). */
-  release(t: Tensor): void {
-    const i = this.tensors.indexOf(t);
-    if (i >= 0) this.tensors.splice(i, 1);
-    t.dispose();
-  }
-
   get isDisposed(): boolean {
     return this.disposed;
   }
