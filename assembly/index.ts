@@ -18,3 +18,4 @@ export * from './gru';
 export * from './crop_resize';
 export * from './detection_head';
 export * from './nms';
+export * from './warp_affine';

@@ -19,3 +19,4 @@ export { lstm, gru, simpleRnn, lstmOp, gruOp, simpleRnnOp, recurrentInputs, type
 export { cropAndResize, cropAndResizeOp, type CropAndResizeAttrs } from './crop-resize/index.js';
 export { detectionHead, detectionHeadOp, type DetectionHeadAttrs, type ClassActivation } from './detection-head/index.js';
 export { nms, nmsOp, nonMaxSuppression, boxIou, type NmsAttrs, type NmsOutput, type NmsOptions, type NmsResult } from './nms/index.js';
+export { warpAffine, warpAffineOp, WARP_BORDERS, type WarpAffineAttrs, type WarpBorder } from './warp-affine/index.js';

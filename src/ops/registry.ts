@@ -14,6 +14,7 @@ import { gruOp, lstmOp, simpleRnnOp } from './recurrent/index.js';
 import { cropAndResizeOp } from './crop-resize/index.js';
 import { detectionHeadOp } from './detection-head/index.js';
 import { nmsOp } from './nms/index.js';
+import { warpAffineOp } from './warp-affine/index.js';
 
 /**
  * Every op by name, for the conformance harness and model loaders. Public functions (add, conv2d...) are the
@@ -39,4 +40,5 @@ export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
   cropAndResize: cropAndResizeOp,
   detectionHead: detectionHeadOp,
   nms: nmsOp,
+  warpAffine: warpAffineOp,
 };

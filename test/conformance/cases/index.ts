@@ -15,6 +15,7 @@ import { recurrentBadCases, recurrentCases } from './recurrent.cases.js';
 import { cropAndResizeBadCases, cropAndResizeCases } from './crop-resize.cases.js';
 import { detectionHeadBadCases, detectionHeadCases } from './detection-head.cases.js';
 import { nmsBadCases, nmsCases } from './nms.cases.js';
+import { warpAffineBadCases, warpAffineCases } from './warp-affine.cases.js';
 
 export const allCases: OpCase[] = [
   ...activationCases,
@@ -32,6 +33,7 @@ export const allCases: OpCase[] = [
   ...cropAndResizeCases,
   ...detectionHeadCases,
   ...nmsCases,
+  ...warpAffineCases,
 ];
 export const allBadCases: BadCase[] = [
   ...activationBadCases,
@@ -49,4 +51,5 @@ export const allBadCases: BadCase[] = [
   ...cropAndResizeBadCases,
   ...detectionHeadBadCases,
   ...nmsBadCases,
+  ...warpAffineBadCases,
 ];

@@ -1,0 +1,379 @@
+// The face API: one object that owns (or borrows) an engine and loads each network the first time a call needs
+// it. detect (TinyFaceDetector or MTCNN, optionally 68 landmarks), embed (128-d descriptors, aligned from 5 or 68
+// points or cropped from the box), gallery (enrol / identify / verify bound to embed).
+//
+//   const fr = await createFaceRecognizer({ backend: 'wasm' });
+//   const [face] = await fr.detect(img, { detector: 'tiny', withLandmarks: true });
+//   const d = await fr.embed(img, face);            // aligned from the 68 points
+//   fr.dispose();
+//
+// Images are RgbaImage ({ width, height, data } RGBA bytes; browsers' ImageData is one); in Node also a file path
+// or encoded bytes (decoded through sharp by decodeImage, loaded lazily so browser bundles never see it).
+import { createEngine, type BackendChoice, type Engine, type EngineOptions } from '../runtime/engine.js';
+import { FaceGpuError, InvalidArgumentError, UnsupportedError } from '../runtime/errors.js';
+import { checkImage, type RgbaImage } from './image.js';
+import { TinyFaceDetector, tinyDetectOptions, type TinyFaceDetectOptions } from './tiny-face-detector.js';
+import { Mtcnn, MTCNN_MODEL, type MtcnnDetectOptions } from './mtcnn/index.js';
+import { normalizeDetectOptions } from './mtcnn/options.js';
+import { FaceLandmarkNet, type FacePoint } from './landmark-net.js';
+import { FaceRecognitionNet, FACE_DESCRIPTOR_SIZE } from './recognition-net.js';
+import type { FaceBox } from './nets/face-input.js';
+import type { ModelSource } from './nets/weights-source.js';
+import { alignedDescriptors } from './recognizer-align.js';
+
+export type DetectorName = 'tiny' | 'mtcnn';
+export const DETECTORS: readonly DetectorName[] = ['tiny', 'mtcnn'];
+
+/** Anything the recognizer takes as an image: RGBA pixels, or in Node a file path or encoded bytes (JPEG/PNG/...). */
+export type FaceImageInput = RgbaImage | string | Uint8Array;
+
+export interface FaceRecognizerOptions {
+  /** Run on this engine (kept alive by dispose()); otherwise one is created with `backend`, `threads` and `log`. */
+  engine?: Engine;
+  /** 'auto' (default: WebGPU when there is an adapter, else WASM), 'webgpu', 'wasm' or 'reference'. */
+  backend?: BackendChoice;
+  threads?: EngineOptions['threads'];
+  log?: EngineOptions['log'];
+  /**
+   * Folder or URL prefix holding face-api's weights manifests (tiny_face_detector_model-weights_manifest.json,
+   * face_landmark_68_model-..., face_landmark_68_tiny_model-..., face_recognition_model-...). Default in Node: the
+   * model/ folder of an installed @vladmandic/face-api. Browsers must give it.
+   */
+  modelPath?: string;
+  /** Folder or URL prefix (or manifest) of face-api.js's mtcnn_model weights; needed only for detector 'mtcnn'. */
+  mtcnnModelPath?: string;
+  /** fetch for URL model paths (default globalThis.fetch). */
+  fetch?: ModelSource['fetch'];
+}
+
+/** Options of detect(): the detector, 68 landmarks, and the chosen detector's own options. */
+export interface DetectOptions extends TinyFaceDetectOptions, MtcnnDetectOptions {
+  /** 'tiny' (default): TinyFaceDetector; 'mtcnn': MTCNN (with its 5 landmarks). */
+  detector?: DetectorName;
+  /** Add 68 landmarks per face: true (FaceLandmark68Net) or 'tiny' (FaceLandmark68TinyNet). Default false. */
+  withLandmarks?: boolean | 'tiny';
+}
+
+export interface DetectedFace {
+  /** Image pixels: left, top, size (may reach past the image border). */
+  box: FaceBox;
+  /** The detector's confidence in [0, 1]. */
+  score: number;
+  /**
+   * Image pixels: the 68 points (iBUG order) when withLandmarks was set, else for MTCNN its 5 points (left eye,
+   * right eye, nose, left and right mouth corner). Absent for TinyFaceDetector without withLandmarks.
+   */
+  landmarks?: FacePoint[];
+}
+
+export interface EmbedOptions {
+  /**
+   * Align the face to a 150x150 chip with a similarity transform from its landmarks (5 or 68 points) before the
+   * net. Default: align when the face has landmarks. true without landmarks computes the 68 points first
+   * (FaceLandmark68Net, in the box or the whole image). false: crop the box (face-api's way).
+   */
+  align?: boolean;
+}
+
+/** A face for embed(): a detection, a bare box, or undefined (the whole image is the face). */
+export type FaceInput = DetectedFace | FaceBox | undefined;
+
+export interface FaceWithDescriptor extends DetectedFace {
+  descriptor: Float32Array;
+}
+
+const TINY_KEYS = ['inputSize', 'scoreThreshold', 'iouThreshold', 'maxResults'];
+const MTCNN_KEYS = ['minFaceSize', 'scaleFactor', 'scoreThresholds', 'maxNumScales', 'scaleSteps'];
+const OWN_KEYS = ['detector', 'withLandmarks'];
+const OPTION_KEYS = ['engine', 'backend', 'threads', 'log', 'modelPath', 'mtcnnModelPath', 'fetch'];
+
+const isNode = (): boolean => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+/** Imports a Node-only module of ours without letting bundlers follow it. */
+async function nodeModule<T>(spec: string): Promise<T> {
+  return (await import(/* @vite-ignore */ spec)) as T;
+}
+
+function optionsObject(where: string, o: unknown): Record<string, unknown> {
+  if (o === undefined) return {};
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InvalidArgumentError(`${where}: options must be an object, got ${JSON.stringify(o)}`);
+  return o as Record<string, unknown>;
+}
+
+type NetKey = 'tiny' | 'mtcnn' | 'landmarks' | 'landmarksTiny' | 'recognition';
+type Net = TinyFaceDetector | Mtcnn | FaceLandmarkNet | FaceRecognitionNet;
+
+export class FaceRecognizer {
+  private loading = new Map<NetKey, Promise<Net>>();
+  private loaded = new Set<Net>();
+  private disposed_ = false;
+
+  private constructor(
+    /** The engine every network runs on. */
+    readonly engine: Engine,
+    private readonly ownsEngine: boolean,
+    private readonly options: FaceRecognizerOptions,
+  ) {}
+
+  /** See createFaceRecognizer. */
+  static async create(options: FaceRecognizerOptions = {}): Promise<FaceRecognizer> {
+    const where = 'createFaceRecognizer';
+    const o = optionsObject(where, options) as FaceRecognizerOptions;
+    for (const k of Object.keys(o)) {
+      if (!OPTION_KEYS.includes(k)) throw new InvalidArgumentError(`${where}: unknown option '${k}' (known: ${OPTION_KEYS.join(', ')})`);
+    }
+    for (const k of ['modelPath', 'mtcnnModelPath'] as const) {
+      if (o[k] !== undefined && (typeof o[k] !== 'string' || o[k] === '')) {
+        throw new InvalidArgumentError(`${where}: ${k} must be a non-empty string (a folder, manifest path or URL), got ${JSON.stringify(o[k])}`);
+      }
+    }
+    if (o.engine !== undefined) {
+      if (o.backend !== undefined || o.threads !== undefined) {
+        throw new InvalidArgumentError(`${where}: give engine or backend / threads, not both (the engine has its backend)`);
+      }
+      if (typeof (o.engine as Engine)?.stats !== 'function') throw new InvalidArgumentError(`${where}: engine must be an Engine from createEngine()`);
+      o.engine.stats(); // throws if it was disposed
+      return new FaceRecognizer(o.engine, false, o);
+    }
+    const eo: EngineOptions = {};
+    if (o.backend !== undefined) eo.backend = o.backend;
+    if (o.threads !== undefined) eo.threads = o.threads;
+    if (o.log !== undefined) eo.log = o.log;
+    return new FaceRecognizer(await createEngine(eo), true, o);
+  }
+
+  get disposed(): boolean {
+    return this.disposed_;
+  }
+
+  /** The backend the networks run on ('webgpu', 'wasm' or 'reference'). */
+  get backend(): string {
+    return this.engine.backendName;
+  }
+
+  private check(where: string): void {
+    if (this.disposed_) throw new InvalidArgumentError(`FaceRecognizer.${where}: used after dispose()`);
+  }
+
+  private source(model: string): ModelSource {
+    const { modelPath, fetch } = this.options;
+    const s: ModelSource = {};
+    if (modelPath !== undefined) s.modelPath = /\.json$/i.test(modelPath) ? modelPath.replace(/[^/\\]*$/, '') + `${model}-weights_manifest.json` : modelPath;
+    if (fetch !== undefined) s.fetch = fetch;
+    return s;
+  }
+
+  /** The network `key`, loaded on first use (one load even when calls race; a failed load is retried next time). */
+  private net<T extends Net>(key: NetKey): Promise<T> {
+    let p = this.loading.get(key);
+    if (!p) {
+      const e = this.engine;
+      const load = async (): Promise<Net> => {
+        switch (key) {
+          case 'tiny':
+            return TinyFaceDetector.load(e, this.source('tiny_face_detector_model'));
+          case 'landmarks':
+            return FaceLandmarkNet.load(e, this.source('face_landmark_68_model'));
+          case 'landmarksTiny':
+            return FaceLandmarkNet.load(e, { ...this.source('face_landmark_68_tiny_model'), tiny: true });
+          case 'recognition':
+            return FaceRecognitionNet.load(e, this.source('face_recognition_model'));
+          case 'mtcnn': {
+            const { mtcnnModelPath, fetch } = this.options;
+            if (mtcnnModelPath === undefined) {
+              throw new InvalidArgumentError(
+                `FaceRecognizer.detect: detector 'mtcnn' needs its weights (face-api.js's ${MTCNN_MODEL}, not shipped in ` +
+                  `@vladmandic/face-api): pass createFaceRecognizer({ mtcnnModelPath: '<folder or manifest>' })`,
+              );
+            }
+            return Mtcnn.load(e, fetch ? { modelPath: mtcnnModelPath, fetch } : { modelPath: mtcnnModelPath });
+          }
+        }
+      };
+      p = load().then(
+        (net) => {
+          // Disposed while loading: free it at once.
+          if (this.disposed_) {
+            net.dispose();
+            throw new InvalidArgumentError('FaceRecognizer: disposed while a model was loading');
+          }
+          this.loaded.add(net);
+          return net;
+        },
+        (err: unknown) => {
+          this.loading.delete(key);
+          throw err;
+        },
+      );
+      this.loading.set(key, p);
+    }
+    return p as Promise<T>;
+  }
+
+  /**
+   * Loads networks now instead of on first use (e.g. before timing calls): 'tiny', 'mtcnn', 'landmarks',
+   * 'landmarksTiny', 'recognition'. Default: tiny, landmarks and recognition.
+   */
+  async preload(nets: readonly NetKey[] = ['tiny', 'landmarks', 'recognition']): Promise<void> {
+    this.check('preload');
+    const known: NetKey[] = ['tiny', 'mtcnn', 'landmarks', 'landmarksTiny', 'recognition'];
+    for (const n of nets) if (!known.includes(n)) throw new InvalidArgumentError(`FaceRecognizer.preload: unknown network '${String(n)}' (known: ${known.join(', ')})`);
+    await Promise.all(nets.map((n) => this.net(n)));
+  }
+
+  /** An image argument as RgbaImage: checked, or decoded (Node: path or bytes). */
+  async image(input: FaceImageInput, where = 'FaceRecognizer: image'): Promise<RgbaImage> {
+    if (typeof input === 'string' || input instanceof Uint8Array) {
+      if (!isNode()) {
+        throw new UnsupportedError(`${where}: paths and encoded bytes are decoded in Node only; pass RGBA pixels ({ width, height, data }, e.g. ImageData)`);
+      }
+      const m = await nodeModule<typeof import('./image-node.js')>('./image-node.js');
+      return m.decodeImage(input);
+    }
+    return checkImage(input, where);
+  }
+
+  /** Faces in `img`, best first: boxes, scores, and landmarks (MTCNN's 5, or 68 with withLandmarks). */
+  async detect(img: FaceImageInput, options: DetectOptions = {}): Promise<DetectedFace[]> {
+    this.check('detect');
+    const o = optionsObject('FaceRecognizer.detect', options) as DetectOptions;
+    const detector = o.detector ?? 'tiny';
+    if (!DETECTORS.includes(detector)) {
+      throw new InvalidArgumentError(`FaceRecognizer.detect: detector must be 'tiny' or 'mtcnn', got ${JSON.stringify(o.detector)}`);
+    }
+    const lm = o.withLandmarks ?? false;
+    if (lm !== true && lm !== false && lm !== 'tiny') {
+      throw new InvalidArgumentError(`FaceRecognizer.detect: withLandmarks must be true, false or 'tiny', got ${JSON.stringify(o.withLandmarks)}`);
+    }
+    const own = detector === 'tiny' ? TINY_KEYS : MTCNN_KEYS;
+    const other = detector === 'tiny' ? MTCNN_KEYS : TINY_KEYS;
+    const rest: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (OWN_KEYS.includes(k) || v === undefined) continue;
+      if (other.includes(k)) {
+        throw new InvalidArgumentError(`FaceRecognizer.detect: '${k}' is an option of detector '${detector === 'tiny' ? 'mtcnn' : 'tiny'}', not '${detector}'`);
+      }
+      if (!own.includes(k)) {
+        throw new InvalidArgumentError(`FaceRecognizer.detect: unknown option '${k}' (known: ${[...OWN_KEYS, ...own].join(', ')})`);
+      }
+      rest[k] = v;
+    }
+    // Validate before any model loads or image decodes: a bad option is the caller's error, whatever else is wrong.
+    if (detector === 'tiny') tinyDetectOptions(rest as TinyFaceDetectOptions);
+    else normalizeDetectOptions(rest as MtcnnDetectOptions);
+    const image = await this.image(img, 'FaceRecognizer.detect: image');
+    let faces: DetectedFace[];
+    if (detector === 'tiny') {
+      const det = await this.net<TinyFaceDetector>('tiny');
+      faces = (await det.detect(image, rest as TinyFaceDetectOptions)).map((d) => ({ box: d.box, score: d.score }));
+    } else {
+      const det = await this.net<Mtcnn>('mtcnn');
+      faces = (await det.detect(image, rest as MtcnnDetectOptions)).map((d) => ({ box: { ...d.box }, score: d.score, landmarks: d.landmarks }));
+    }
+    if (lm !== false && faces.length > 0) {
+      const net = await this.net<FaceLandmarkNet>(lm === 'tiny' ? 'landmarksTiny' : 'landmarks');
+      const pts = await net.detectBatch(faces.map((f) => ({ image, box: f.box })));
+      faces.forEach((f, i) => (f.landmarks = pts[i]));
+    }
+    return faces;
+  }
+
+  /** The 128-d descriptor of one face of `img` (default: the whole image is the face). */
+  async embed(img: FaceImageInput, face?: FaceInput, options: EmbedOptions = {}): Promise<Float32Array> {
+    this.check('embed');
+    const [d] = await this.embedAll(img, [face], options);
+    return d!;
+  }
+
+  /** Descriptors of several faces of one image, run as one batch. */
+  async embedAll(img: FaceImageInput, faces: readonly FaceInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    this.check('embed');
+    const where = 'FaceRecognizer.embed';
+    const o = optionsObject(where, options) as EmbedOptions;
+    for (const k of Object.keys(o)) if (k !== 'align') throw new InvalidArgumentError(`${where}: unknown option '${k}' (known: align)`);
+    if (o.align !== undefined && typeof o.align !== 'boolean') throw new InvalidArgumentError(`${where}: align must be a boolean, got ${JSON.stringify(o.align)}`);
+    if (!Array.isArray(faces)) throw new InvalidArgumentError(`${where}: faces must be an array`);
+    if (faces.length === 0) return [];
+    const parsed = faces.map((f, i) => parseFace(`${where}: face ${i}`, f));
+    const image = await this.image(img, `${where}: image`);
+    const aligned = parsed.map((f) => o.align ?? f.landmarks !== undefined);
+    // Faces to align without landmarks get the 68 points first.
+    const need = parsed.map((f, i) => (aligned[i] && !f.landmarks ? i : -1)).filter((i) => i >= 0);
+    if (need.length) {
+      const net = await this.net<FaceLandmarkNet>('landmarks');
+      const pts = await net.detectBatch(need.map((i) => ({ image, box: parsed[i]!.box })));
+      need.forEach((i, j) => (parsed[i] = { ...parsed[i]!, landmarks: pts[j] }));
+    }
+    const rec = await this.net<FaceRecognitionNet>('recognition');
+    const out: Float32Array[] = new Array(faces.length);
+    const crop = parsed.map((_, i) => i).filter((i) => !aligned[i]);
+    const align = parsed.map((_, i) => i).filter((i) => aligned[i]);
+    if (crop.length) {
+      const ds = await rec.embedBatch(crop.map((i) => ({ image, box: parsed[i]!.box })));
+      crop.forEach((i, j) => (out[i] = ds[j]!));
+    }
+    if (align.length) {
+      const ds = await alignedDescriptors(this.engine, rec, image, align.map((i) => parsed[i]!.landmarks!));
+      align.forEach((i, j) => (out[i] = ds[j]!));
+    }
+    return out;
+  }
+
+  /**
+   * Detects faces and embeds each: one call for "who is in this photo". Alignment follows embed()'s default
+   * (aligned when the detector gave landmarks: MTCNN, or withLandmarks).
+   */
+  async detectAndEmbed(img: FaceImageInput, options: DetectOptions & EmbedOptions = {}): Promise<FaceWithDescriptor[]> {
+    this.check('detectAndEmbed');
+    const { align, ...det } = optionsObject('FaceRecognizer.detectAndEmbed', options) as DetectOptions & EmbedOptions;
+    const image = await this.image(img, 'FaceRecognizer.detectAndEmbed: image');
+    const faces = await this.detect(image, det);
+    const ds = await this.embedAll(image, faces, align === undefined ? {} : { align });
+    return faces.map((f, i) => ({ ...f, descriptor: ds[i]! }));
+  }
+
+  /** Frees every loaded network (and the engine if the recognizer created it). Safe to call twice. */
+  dispose(): void {
+    if (this.disposed_) return;
+    this.disposed_ = true;
+    for (const n of this.loaded) n.dispose();
+    this.loaded.clear();
+    this.loading.clear();
+    if (this.ownsEngine) this.engine.dispose();
+  }
+}
+
+interface ParsedFace {
+  box?: FaceBox;
+  landmarks?: FacePoint[];
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function parseFace(where: string, f: FaceInput): ParsedFace {
+  if (f === undefined) return {};
+  if (f === null || typeof f !== 'object') throw new InvalidArgumentError(`${where}: expected a detection { box, landmarks? }, a box { x, y, width, height } or undefined`);
+  const d = f as DetectedFace;
+  const box = 'box' in d ? d.box : (f as FaceBox);
+  if (box === null || typeof box !== 'object' || !finite(box.x) || !finite(box.y) || !finite(box.width) || !finite(box.height)) {
+    throw new InvalidArgumentError(`${where}: box must be { x, y, width, height } finite numbers, got ${JSON.stringify(box)}`);
+  }
+  if (box.width <= 0 || box.height <= 0) throw new InvalidArgumentError(`${where}: empty box (${box.width}x${box.height})`);
+  const lm = 'box' in d ? d.landmarks : undefined;
+  if (lm !== undefined) {
+    if (!Array.isArray(lm) || (lm.length !== 5 && lm.length !== 68) || !lm.every((p) => p && finite(p.x) && finite(p.y))) {
+      throw new InvalidArgumentError(`${where}: landmarks must be 5 or 68 points { x, y } with finite coordinates`);
+    }
+  }
+  return lm ? { box, landmarks: lm } : { box };
+}
+
+/**
+ * Creates a FaceRecognizer: an engine (or the given one) plus lazily loaded networks. Weights come from
+ * `modelPath` / `mtcnnModelPath`, or in Node from an installed @vladmandic/face-api (MTCNN always needs a path).
+ */
+export function createFaceRecognizer(options?: FaceRecognizerOptions): Promise<FaceRecognizer> {
+  return FaceRecognizer.create(options);
+}
+
+export { FACE_DESCRIPTOR_SIZE, FaceGpuError };
