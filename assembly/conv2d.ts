@@ -225,10 +225,12 @@ export function conv2d_pack_filter(f: usize, packed: usize, kh: i32, kw: i32, ci
 
 /**
  * Dense (and grouped) conv2d over a packed filter. Per output row and group: 4-pixel tiles where the whole
- * window row is inside the image, 1-pixel tiles with clipped tap ranges at the left/right borders.
+ * window row is inside the image, 1-pixel tiles with clipped tap ranges at the left/right borders. Computes
+ * output rows [r0, r1) of n*oh and columns [c0, c1) of each (thread ranges; tiles start at c0, so splitting
+ * columns at multiples of 4 gives the same tiles, and the same bits, as one call).
  */
-export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32): void {
-  const n = prm(p, P_N), h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
+export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32, c0: i32, c1: i32): void {
+  const h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
   const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
   const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
   const groups = prm(p, P_GROUPS), cinG = prm(p, P_CING), coutG = prm(p, P_COUTG), act = prm(p, P_ACT);
@@ -241,59 +243,60 @@ export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usi
   // Output columns whose whole window row lies inside the image: [oxA, oxB).
   const oxA = (padL + sw - 1) / sw;
   const lastFull = w - 1 - (kw - 1) * dw + padL;
-  const oxB = lastFull < 0 ? 0 : min(ow, lastFull / sw + 1);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      const iy0 = oy * sh - padT;
-      const ky0 = tapLo(iy0, dh);
-      const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
-      const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
-      for (let g = 0; g < groups; g++) {
-        // x at (first valid tap row, column 0, this group's channels); columns are added per pixel.
-        const xg = x + (<usize>(((b * h + iy0 + ky0 * dh) * w) * cin + g * cinG) << 2);
-        const pg = pk + (<usize>(g * taps * coutGP) << 2);
-        let ox = 0;
-        while (ox < ow) {
-          const ix0 = ox * sw - padL;
-          if (ox >= oxA && ox + 4 <= oxB) {
-            const xp = xg + (<usize>(ix0 * cin) << 2);
-            for (let c = 0; c < coutGP; c += 8) {
-              const width = min(8, coutGP - c);
-              const wrs = <usize>(kw * cinG * width) << 2;
-              const wp = pg + (<usize>(taps * c) << 2) + <usize>ky0 * wrs;
-              const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
-              if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
-              else conv_4x4(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
-            }
-            ox += 4;
-          } else {
-            const kx0 = tapLo(ix0, dw);
-            const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
-            const xp = xg + (<usize>((ix0 + kx0 * dw) * cin) << 2);
-            for (let c = 0; c < coutGP; c += 8) {
-              const width = min(8, coutGP - c);
-              const wrs = <usize>(kw * cinG * width) << 2;
-              const wp = pg + (<usize>(taps * c + kx0 * cinG * width) << 2) + <usize>ky0 * wrs;
-              const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
-              if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
-              else conv_1x4(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
-            }
-            ox += 1;
+  const oxB = min(c1, lastFull < 0 ? 0 : min(ow, lastFull / sw + 1));
+  for (let r = r0; r < r1; r++) {
+    const b = r / oh;
+    const oy = r - b * oh;
+    const iy0 = oy * sh - padT;
+    const ky0 = tapLo(iy0, dh);
+    const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
+    const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
+    for (let g = 0; g < groups; g++) {
+      // x at (first valid tap row, column 0, this group's channels); columns are added per pixel.
+      const xg = x + (<usize>(((b * h + iy0 + ky0 * dh) * w) * cin + g * cinG) << 2);
+      const pg = pk + (<usize>(g * taps * coutGP) << 2);
+      let ox = c0;
+      while (ox < c1) {
+        const ix0 = ox * sw - padL;
+        if (ox >= oxA && ox + 4 <= oxB) {
+          const xp = xg + (<usize>(ix0 * cin) << 2);
+          for (let c = 0; c < coutGP; c += 8) {
+            const width = min(8, coutGP - c);
+            const wrs = <usize>(kw * cinG * width) << 2;
+            const wp = pg + (<usize>(taps * c) << 2) + <usize>ky0 * wrs;
+            const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
+            if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
+            else conv_4x4(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
           }
+          ox += 4;
+        } else {
+          const kx0 = tapLo(ix0, dw);
+          const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
+          const xp = xg + (<usize>((ix0 + kx0 * dw) * cin) << 2);
+          for (let c = 0; c < coutGP; c += 8) {
+            const width = min(8, coutGP - c);
+            const wrs = <usize>(kw * cinG * width) << 2;
+            const wp = pg + (<usize>(taps * c + kx0 * cinG * width) << 2) + <usize>ky0 * wrs;
+            const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
+            if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
+            else conv_1x4(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
+          }
+          ox += 1;
         }
       }
-      conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha);
     }
+    conv_epilogue(orow + (<usize>(c0 * cout) << 2), c1 - c0, cout, bias, scale, shift, prelu, act, alpha);
   }
 }
 
 /**
  * Depthwise conv2d (one input channel per group, `multiplier` = cout / cin outputs each). Multiplier 1 runs
  * SIMD over channels (16 at a time, then 4, then a scalar tail); x and the HWIO filter are both contiguous over
- * channels there, so no packing. Other multipliers run scalar (rare: no model here uses them).
+ * channels there, so no packing. Other multipliers run scalar (rare: no model here uses them). Output rows
+ * [r0, r1) of n*oh (thread ranges).
  */
-export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32): void {
-  const n = prm(p, P_N), h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
+export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32): void {
+  const h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
   const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
   const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
   const mult = prm(p, P_COUTG), act = prm(p, P_ACT);
@@ -301,88 +304,88 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
   const xcs = <usize>(dw * cin) << 2;
   const wrs = <usize>(kw * cout) << 2;
   const wcs = <usize>cout << 2;
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      const iy0 = oy * sh - padT;
-      const ky0 = tapLo(iy0, dh);
-      const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
-      const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
-      for (let ox = 0; ox < ow; ox++) {
-        const ix0 = ox * sw - padL;
-        const kx0 = tapLo(ix0, dw);
-        const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
-        const xp = x + (<usize>(((b * h + iy0 + ky0 * dh) * w + ix0 + kx0 * dw) * cin) << 2);
-        const wp = f + (<usize>((ky0 * kw + kx0) * cout) << 2);
-        const op = orow + (<usize>(ox * cout) << 2);
-        if (mult == 1) {
-          let c = 0;
-          for (; c + 16 <= cin; c += 16) {
-            let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-            const k = <usize>c << 2;
-            for (let ky = 0; ky < nky; ky++) {
-              let xk = xp + <usize>ky * xrs + k;
-              let wk = wp + <usize>ky * wrs + k;
-              for (let kx = 0; kx < nkx; kx++) {
-                a0 = madd(v128.load(xk), v128.load(wk), a0);
-                a1 = madd(v128.load(xk, 16), v128.load(wk, 16), a1);
-                a2 = madd(v128.load(xk, 32), v128.load(wk, 32), a2);
-                a3 = madd(v128.load(xk, 48), v128.load(wk, 48), a3);
-                xk += xcs;
-                wk += wcs;
-              }
+  for (let r = r0; r < r1; r++) {
+    const b = r / oh;
+    const oy = r - b * oh;
+    const iy0 = oy * sh - padT;
+    const ky0 = tapLo(iy0, dh);
+    const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
+    const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
+    for (let ox = 0; ox < ow; ox++) {
+      const ix0 = ox * sw - padL;
+      const kx0 = tapLo(ix0, dw);
+      const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
+      const xp = x + (<usize>(((b * h + iy0 + ky0 * dh) * w + ix0 + kx0 * dw) * cin) << 2);
+      const wp = f + (<usize>((ky0 * kw + kx0) * cout) << 2);
+      const op = orow + (<usize>(ox * cout) << 2);
+      if (mult == 1) {
+        let c = 0;
+        for (; c + 16 <= cin; c += 16) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          const k = <usize>c << 2;
+          for (let ky = 0; ky < nky; ky++) {
+            let xk = xp + <usize>ky * xrs + k;
+            let wk = wp + <usize>ky * wrs + k;
+            for (let kx = 0; kx < nkx; kx++) {
+              a0 = madd(v128.load(xk), v128.load(wk), a0);
+              a1 = madd(v128.load(xk, 16), v128.load(wk, 16), a1);
+              a2 = madd(v128.load(xk, 32), v128.load(wk, 32), a2);
+              a3 = madd(v128.load(xk, 48), v128.load(wk, 48), a3);
+              xk += xcs;
+              wk += wcs;
             }
-            v128.store(op + k, a0);
-            v128.store(op + k, a1, 16);
-            v128.store(op + k, a2, 32);
-            v128.store(op + k, a3, 48);
           }
-          for (; c + 4 <= cin; c += 4) {
-            let a0 = f32x4.splat(0);
-            const k = <usize>c << 2;
-            for (let ky = 0; ky < nky; ky++) {
-              let xk = xp + <usize>ky * xrs + k;
-              let wk = wp + <usize>ky * wrs + k;
-              for (let kx = 0; kx < nkx; kx++) {
-                a0 = madd(v128.load(xk), v128.load(wk), a0);
-                xk += xcs;
-                wk += wcs;
-              }
+          v128.store(op + k, a0);
+          v128.store(op + k, a1, 16);
+          v128.store(op + k, a2, 32);
+          v128.store(op + k, a3, 48);
+        }
+        for (; c + 4 <= cin; c += 4) {
+          let a0 = f32x4.splat(0);
+          const k = <usize>c << 2;
+          for (let ky = 0; ky < nky; ky++) {
+            let xk = xp + <usize>ky * xrs + k;
+            let wk = wp + <usize>ky * wrs + k;
+            for (let kx = 0; kx < nkx; kx++) {
+              a0 = madd(v128.load(xk), v128.load(wk), a0);
+              xk += xcs;
+              wk += wcs;
             }
-            v128.store(op + k, a0);
           }
-          for (; c < cin; c++) {
-            let a: f32 = 0;
-            const k = <usize>c << 2;
-            for (let ky = 0; ky < nky; ky++) {
-              let xk = xp + <usize>ky * xrs + k;
-              let wk = wp + <usize>ky * wrs + k;
-              for (let kx = 0; kx < nkx; kx++) {
-                a += load<f32>(xk) * load<f32>(wk);
-                xk += xcs;
-                wk += wcs;
-              }
+          v128.store(op + k, a0);
+        }
+        for (; c < cin; c++) {
+          let a: f32 = 0;
+          const k = <usize>c << 2;
+          for (let ky = 0; ky < nky; ky++) {
+            let xk = xp + <usize>ky * xrs + k;
+            let wk = wp + <usize>ky * wrs + k;
+            for (let kx = 0; kx < nkx; kx++) {
+              a += load<f32>(xk) * load<f32>(wk);
+              xk += xcs;
+              wk += wcs;
             }
-            store<f32>(op + k, a);
           }
-        } else {
-          for (let co = 0; co < cout; co++) {
-            let a: f32 = 0;
-            const kx_ = <usize>(co / mult) << 2;
-            const kw_ = <usize>co << 2;
-            for (let ky = 0; ky < nky; ky++) {
-              let xk = xp + <usize>ky * xrs + kx_;
-              let wk = wp + <usize>ky * wrs + kw_;
-              for (let kx = 0; kx < nkx; kx++) {
-                a += load<f32>(xk) * load<f32>(wk);
-                xk += xcs;
-                wk += wcs;
-              }
+          store<f32>(op + k, a);
+        }
+      } else {
+        for (let co = 0; co < cout; co++) {
+          let a: f32 = 0;
+          const kx_ = <usize>(co / mult) << 2;
+          const kw_ = <usize>co << 2;
+          for (let ky = 0; ky < nky; ky++) {
+            let xk = xp + <usize>ky * xrs + kx_;
+            let wk = wp + <usize>ky * wrs + kw_;
+            for (let kx = 0; kx < nkx; kx++) {
+              a += load<f32>(xk) * load<f32>(wk);
+              xk += xcs;
+              wk += wcs;
             }
-            store<f32>(op + kw_, a);
           }
+          store<f32>(op + kw_, a);
         }
       }
-      conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha);
     }
+    conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha);
   }
 }

@@ -1,5 +1,6 @@
 // conv2d, general fallback for any channel counts and groups (cin/groups or cout/groups not a multiple of 4, the
-// cin=3 image stem, depthwise with a multiplier, MTCNN's 10-channel layers). Scalar loads; still register-blocked:
+// cin=3 image stem, depthwise with a multiplier, MTCNN's 10-channel layers) where conv2d_sg.wgsl does not apply
+// (no subgroups, or output channels per group not a multiple of 4). Scalar loads; still register-blocked:
 // each invocation computes 4 output pixels (consecutive in n*oh*ow) x 4 output channels held as one vec4 per
 // pixel. Channel lanes past cout read a clamped channel and are not stored. When the 4 lanes may fall in different
 // groups (LANE_GROUPS), each lane reads its own input channel; otherwise one x value feeds all 4 lanes.

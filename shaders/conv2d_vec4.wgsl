@@ -1,6 +1,7 @@
 // conv2d as an implicit GEMM, register-blocked: each invocation computes 4 output pixels (consecutive in the
 // flattened n*oh*ow order, so small images keep every lane busy) x 4 output channels (one vec4 of the HWIO filter
 // row). Needs cin/groups % 4 == 0 and cout/groups % 4 == 0: x, filter, extras and output are read as vec4.
+// Used where the device lacks subgroups; conv2d_vec4_sg.wgsl is the same GEMM with shared filter loads.
 // Per filter tap the 4 input offsets and their in-bounds flags are computed once, outside the channel loop;
 // padded pixels read a clamped address and select zero. No shared memory: on lavapipe barriers cost more than
 // the reuse buys. Entry `gemm` is the 1x1 stride-1 unpadded case: a plain [M, cin] x [cin, cout] GEMM.
