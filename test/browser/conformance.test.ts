@@ -11,4 +11,11 @@ defineSpecSuite({
   async writeReport(name, json) {
     await commands.writeFile(`reports/conformance-${name}.json`, json);
   },
+  async writeValues(json) {
+    await commands.writeFile('reports/values-chromium.json', json);
+  },
+  // The Node run (first in npm test) left its output samples: every result must agree with it within tolerance.
+  async peerValues() {
+    return JSON.parse(await commands.readFile('reports/values-node.json'));
+  },
 });

@@ -45,12 +45,19 @@ export function referenceOutputs(ref: Engine, c: OpCase): Float64Array[] {
  * Checks one case on one backend against the reference values. Returns null when it passes, else a message
  * naming op, case, backend, runtime, the worst element and its tolerance.
  */
-export async function checkCase(ne: NamedEngine, c: OpCase, want: Float64Array[], runtime: string): Promise<string | null> {
+export async function checkCase(
+  ne: NamedEngine,
+  c: OpCase,
+  want: Float64Array[],
+  runtime: string,
+  onOutput?: (index: number, got: Float32Array) => void,
+): Promise<string | null> {
   const { inputs, outputs } = runCase(ne.engine, c);
   try {
     if (outputs.length !== want.length) return `${outputs.length} outputs, want ${want.length}`;
     for (let k = 0; k < outputs.length; k++) {
       const got = await outputs[k]!.data();
+      onOutput?.(k, got);
       const m = compare(got, want[k]!, c.rtol ?? DEFAULT_RTOL, c.atol ?? DEFAULT_ATOL);
       if (m) return `${c.op} / ${c.name} on ${ne.name} (${runtime}), output ${k}: ${describeMismatch(m)}`;
     }
@@ -58,6 +65,33 @@ export async function checkCase(ne: NamedEngine, c: OpCase, want: Float64Array[]
   } finally {
     [...inputs, ...outputs].forEach((t) => t?.dispose());
   }
+}
+
+/** A strided sample of an output (at most 128 values), enough to compare runtimes without storing everything. */
+export interface OutputSample {
+  length: number;
+  stride: number;
+  values: number[];
+}
+
+export function sampleOutput(got: Float32Array): OutputSample {
+  const stride = Math.max(1, Math.ceil(got.length / 128));
+  const values: number[] = [];
+  for (let i = 0; i < got.length; i += stride) values.push(got[i]!);
+  return { length: got.length, stride, values };
+}
+
+/** Compares a runtime's output with another runtime's sample of the same case and backend; null when within tol. */
+export function compareToSample(got: Float32Array, s: OutputSample, rtol: number, atol: number): string | null {
+  if (got.length !== s.length) return `length ${got.length} vs ${s.length}`;
+  for (let j = 0; j < s.values.length; j++) {
+    const i = j * s.stride;
+    const a = got[i]!;
+    const b = s.values[j]!;
+    if (Number.isNaN(a) && Number.isNaN(b)) continue;
+    if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b))) return `[${i}]: ${a} vs ${b}`;
+  }
+  return null;
 }
 
 /** Collects results across a test file; each runtime writes them its own way (fs in Node, a command in browsers). */

@@ -5,7 +5,8 @@ import * as errors from '../../src/runtime/errors.js';
 import { compare, describeMismatch } from '../support/compare.js';
 import { BACKENDS_UNDER_TEST, type NamedEngine } from '../support/engine-set.js';
 import { allBadCases, allCases } from './cases/index.js';
-import { checkCase, referenceOutputs, ResultCollector, runCase } from './harness-core.js';
+import { DEFAULT_ATOL, DEFAULT_RTOL } from './harness-core.js';
+import { checkCase, compareToSample, referenceOutputs, ResultCollector, runCase, sampleOutput, type OutputSample } from './harness-core.js';
 
 export interface SuiteRuntime {
   /** 'node' | 'chromium' */
@@ -13,17 +14,28 @@ export interface SuiteRuntime {
   engines(): Promise<NamedEngine[]>;
   /** Persists the results (JSON) as reports/conformance-<runtime>-spec.json. */
   writeReport(name: string, json: string): Promise<void> | void;
+  /** Persists output samples (reports/values-<runtime>.json) for the cross-runtime check. */
+  writeValues(json: string): Promise<void> | void;
+  /**
+   * Another runtime's samples to compare with (Chromium reads Node's, which `npm test` runs first); null for the
+   * first runtime. A missing file where one is expected must throw: the cross-runtime check is not optional.
+   */
+  peerValues(): Promise<Record<string, OutputSample> | null>;
 }
 
 export function defineSpecSuite(rt: SuiteRuntime): void {
   const log = new ResultCollector();
+  const samples: Record<string, OutputSample> = {};
+  let peer: Record<string, OutputSample> | null = null;
   let engines: NamedEngine[] = [];
 
   beforeAll(async () => {
     engines = await rt.engines();
+    peer = await rt.peerValues();
   });
   afterAll(async () => {
     await rt.writeReport(`${rt.runtime}-spec`, log.json());
+    await rt.writeValues(JSON.stringify(samples));
     engines.forEach((e) => e.engine.dispose());
   });
 
@@ -46,7 +58,19 @@ export function defineSpecSuite(rt: SuiteRuntime): void {
 
     it.each(BACKENDS_UNDER_TEST)('%s matches the reference', async (backend) => {
       const ne = engines.find((e) => e.name === backend)!;
-      const msg = await checkCase(ne, c, want, rt.runtime);
+      const rtol = c.rtol ?? DEFAULT_RTOL;
+      const atol = c.atol ?? DEFAULT_ATOL;
+      let cross: string | null = null;
+      let msg = await checkCase(ne, c, want, rt.runtime, (k, got) => {
+        const key = `${c.op} / ${c.name} / ${backend} / ${k}`;
+        samples[key] = sampleOutput(got);
+        if (peer) {
+          const s = peer[key];
+          const d = s ? compareToSample(got, s, rtol, atol) : 'no output from the other runtime';
+          if (d) cross ??= `output ${k} differs from the other runtime beyond tolerance: ${d}`;
+        }
+      });
+      if (!msg && cross) msg = `${c.op} / ${c.name} on ${backend} (${rt.runtime}): ${cross}`;
       log.add({ suite: 'spec', op: c.op, case: c.name, backend, runtime: rt.runtime, status: msg ? 'failed' : 'passed', detail: msg ?? undefined });
       expect(msg).toBeNull();
     });

@@ -11,4 +11,11 @@ defineSpecSuite({
     writeFileSync(`reports/conformance-${name}.json.tmp`, json);
     renameSync(`reports/conformance-${name}.json.tmp`, `reports/conformance-${name}.json`);
   },
+  writeValues(json) {
+    mkdirSync('reports', { recursive: true });
+    writeFileSync('reports/values-node.json.tmp', json);
+    renameSync('reports/values-node.json.tmp', 'reports/values-node.json');
+  },
+  // Node runs first; Chromium compares against it.
+  peerValues: async () => null,
 });
