@@ -98,24 +98,161 @@ fn loadW(i: u32) -> vec4<f32> {
   return rw[i];
 }
 
-// acc[r * G + g] = sum_k h[r][k] * R[k][g-block of q], gates g0 <= g < g1 (vec4 of 4 units each). h rows at
+// Gate sums of up to 4 batch rows x 4 gates, as named registers (a<row><gate>): no dynamically indexed array
+// that a compiler might leave in memory.
+struct Acc {
+  a00: vec4<f32>, a01: vec4<f32>, a02: vec4<f32>, a03: vec4<f32>,
+  a10: vec4<f32>, a11: vec4<f32>, a12: vec4<f32>, a13: vec4<f32>,
+  a20: vec4<f32>, a21: vec4<f32>, a22: vec4<f32>, a23: vec4<f32>,
+  a30: vec4<f32>, a31: vec4<f32>, a32: vec4<f32>, a33: vec4<f32>,
+}
+
+// Sum over k of h[r][k] * R[k][gate g, unit block], gates g0 <= g < g1 (constants at every call). h rows at
 // hb + r * nq (vec4), panel rows at wb + k * G. Padded R rows are zero, so k runs over whole vec4s of h.
-fn accumulate(acc: ptr<function, array<vec4<f32>, 16>>, hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) {
-  for (var i = 0u; i < 16u; i++) { (*acc)[i] = vec4<f32>(0.0); }
+fn accumulate(hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) -> Acc {
+  var A: Acc;
+  let z = vec4<f32>(0.0);
   for (var k4 = 0u; k4 < p.nq; k4++) {
-    var hv: array<vec4<f32>, 4>;
-    for (var r = 0u; r < BR; r++) {
-      hv[r] = select(vec4<f32>(0.0), loadH(hb + r * p.nq + k4), r < rows);
-    }
+    var h0 = z;
+    if (BR > 0u && rows > 0u) { h0 = loadH(hb + 0u * p.nq + k4); }
+    var h1 = z;
+    if (BR > 1u && rows > 1u) { h1 = loadH(hb + 1u * p.nq + k4); }
+    var h2 = z;
+    if (BR > 2u && rows > 2u) { h2 = loadH(hb + 2u * p.nq + k4); }
+    var h3 = z;
+    if (BR > 3u && rows > 3u) { h3 = loadH(hb + 3u * p.nq + k4); }
     let w0 = wb + k4 * 4u * G;
-    for (var kk = 0u; kk < 4u; kk++) {
-      for (var g = g0; g < g1; g++) {
-        let w = loadW(w0 + kk * G + g);
-        for (var r = 0u; r < BR; r++) {
-          (*acc)[r * G + g] = fma(vec4<f32>(hv[r][kk]), w, (*acc)[r * G + g]);
-        }
+    {
+      if (g0 <= 0u && g1 > 0u) {
+        let w = loadW(w0 + 0u * G + 0u);
+        A.a00 = fma(vec4<f32>(h0.x), w, A.a00);
+        if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.x), w, A.a10); }
+        if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.x), w, A.a20); }
+        if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.x), w, A.a30); }
+      }
+      if (g0 <= 1u && g1 > 1u) {
+        let w = loadW(w0 + 0u * G + 1u);
+        A.a01 = fma(vec4<f32>(h0.x), w, A.a01);
+        if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.x), w, A.a11); }
+        if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.x), w, A.a21); }
+        if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.x), w, A.a31); }
+      }
+      if (g0 <= 2u && g1 > 2u) {
+        let w = loadW(w0 + 0u * G + 2u);
+        A.a02 = fma(vec4<f32>(h0.x), w, A.a02);
+        if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.x), w, A.a12); }
+        if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.x), w, A.a22); }
+        if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.x), w, A.a32); }
+      }
+      if (g0 <= 3u && g1 > 3u) {
+        let w = loadW(w0 + 0u * G + 3u);
+        A.a03 = fma(vec4<f32>(h0.x), w, A.a03);
+        if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.x), w, A.a13); }
+        if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.x), w, A.a23); }
+        if (BR > 3u) { A.a33 = fma(vec4<f32>(h3.x), w, A.a33); }
       }
     }
+    {
+      if (g0 <= 0u && g1 > 0u) {
+        let w = loadW(w0 + 1u * G + 0u);
+        A.a00 = fma(vec4<f32>(h0.y), w, A.a00);
+        if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.y), w, A.a10); }
+        if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.y), w, A.a20); }
+        if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.y), w, A.a30); }
+      }
+      if (g0 <= 1u && g1 > 1u) {
+        let w = loadW(w0 + 1u * G + 1u);
+        A.a01 = fma(vec4<f32>(h0.y), w, A.a01);
+        if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.y), w, A.a11); }
+        if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.y), w, A.a21); }
+        if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.y), w, A.a31); }
+      }
+      if (g0 <= 2u && g1 > 2u) {
+        let w = loadW(w0 + 1u * G + 2u);
+        A.a02 = fma(vec4<f32>(h0.y), w, A.a02);
+        if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.y), w, A.a12); }
+        if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.y), w, A.a22); }
+        if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.y), w, A.a32); }
+      }
+      if (g0 <= 3u && g1 > 3u) {
+        let w = loadW(w0 + 1u * G + 3u);
+        A.a03 = fma(vec4<f32>(h0.y), w, A.a03);
+        if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.y), w, A.a13); }
+        if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.y), w, A.a23); }
+        if (BR > 3u) { A.a33 = fma(vec4<f32>(h3.y), w, A.a33); }
+      }
+    }
+    {
+      if (g0 <= 0u && g1 > 0u) {
+        let w = loadW(w0 + 2u * G + 0u);
+        A.a00 = fma(vec4<f32>(h0.z), w, A.a00);
+        if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.z), w, A.a10); }
+        if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.z), w, A.a20); }
+        if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.z), w, A.a30); }
+      }
+      if (g0 <= 1u && g1 > 1u) {
+        let w = loadW(w0 + 2u * G + 1u);
+        A.a01 = fma(vec4<f32>(h0.z), w, A.a01);
+        if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.z), w, A.a11); }
+        if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.z), w, A.a21); }
+        if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.z), w, A.a31); }
+      }
+      if (g0 <= 2u && g1 > 2u) {
+        let w = loadW(w0 + 2u * G + 2u);
+        A.a02 = fma(vec4<f32>(h0.z), w, A.a02);
+        if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.z), w, A.a12); }
+        if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.z), w, A.a22); }
+        if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.z), w, A.a32); }
+      }
+      if (g0 <= 3u && g1 > 3u) {
+        let w = loadW(w0 + 2u * G + 3u);
+        A.a03 = fma(vec4<f32>(h0.z), w, A.a03);
+        if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.z), w, A.a13); }
+        if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.z), w, A.a23); }
+        if (BR > 3u) { A.a33 = fma(vec4<f32>(h3.z), w, A.a33); }
+      }
+    }
+    {
+      if (g0 <= 0u && g1 > 0u) {
+        let w = loadW(w0 + 3u * G + 0u);
+        A.a00 = fma(vec4<f32>(h0.w), w, A.a00);
+        if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.w), w, A.a10); }
+        if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.w), w, A.a20); }
+        if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.w), w, A.a30); }
+      }
+      if (g0 <= 1u && g1 > 1u) {
+        let w = loadW(w0 + 3u * G + 1u);
+        A.a01 = fma(vec4<f32>(h0.w), w, A.a01);
+        if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.w), w, A.a11); }
+        if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.w), w, A.a21); }
+        if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.w), w, A.a31); }
+      }
+      if (g0 <= 2u && g1 > 2u) {
+        let w = loadW(w0 + 3u * G + 2u);
+        A.a02 = fma(vec4<f32>(h0.w), w, A.a02);
+        if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.w), w, A.a12); }
+        if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.w), w, A.a22); }
+        if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.w), w, A.a32); }
+      }
+      if (g0 <= 3u && g1 > 3u) {
+        let w = loadW(w0 + 3u * G + 3u);
+        A.a03 = fma(vec4<f32>(h0.w), w, A.a03);
+        if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.w), w, A.a13); }
+        if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.w), w, A.a23); }
+        if (BR > 3u) { A.a33 = fma(vec4<f32>(h3.w), w, A.a33); }
+      }
+    }
+  }
+  return A;
+}
+
+// Row r's gate sums.
+fn accRow(A: Acc, r: u32) -> array<vec4<f32>, 4> {
+  switch r {
+    case 1u: { return array<vec4<f32>, 4>(A.a10, A.a11, A.a12, A.a13); }
+    case 2u: { return array<vec4<f32>, 4>(A.a20, A.a21, A.a22, A.a23); }
+    case 3u: { return array<vec4<f32>, 4>(A.a30, A.a31, A.a32, A.a33); }
+    default: { return array<vec4<f32>, 4>(A.a00, A.a01, A.a02, A.a03); }
   }
 }
 
@@ -144,7 +281,7 @@ fn stepOf(d: u32, s: u32) -> Step {
 }
 
 // Gate math for batch row b (register row r), unit block q; writes c (LSTM), h next, the output.
-fn cell(acc: ptr<function, array<vec4<f32>, 16>>, k: Step, r: u32, b: u32, q: u32) {
+fn cell(gs: array<vec4<f32>, 4>, k: Step, r: u32, b: u32, q: u32) {
   let nq = p.nq;
   let BQ = p.B * nq;
   let xb = b * p.xsb + k.t * p.xst + k.d * G * nq + q * G;
@@ -156,10 +293,10 @@ fn cell(acc: ptr<function, array<vec4<f32>, 16>>, k: Step, r: u32, b: u32, q: u3
   if (CELL == 1u) {
     let ci = k.st + 2u * BQ + b * nq + q;
     let c = state[ci];
-    var gi = (*acc)[r * G] + xp[xb];
-    var gf = (*acc)[r * G + 1u] + xp[xb + 1u];
-    let gg = (*acc)[r * G + 2u] + xp[xb + 2u];
-    var go = (*acc)[r * G + 3u] + xp[xb + 3u];
+    var gi = gs[0] + xp[xb];
+    var gf = gs[1] + xp[xb + 1u];
+    let gg = gs[2] + xp[xb + 2u];
+    var go = gs[3] + xp[xb + 3u];
     if (hasAux) {
       gi = fma(aux[ab], c, gi);
       gf = fma(aux[ab + 1u], c, gf);
@@ -176,17 +313,17 @@ fn cell(acc: ptr<function, array<vec4<f32>, 16>>, k: Step, r: u32, b: u32, q: u3
       brr = aux[ab + 1u];
       bh = aux[ab + 2u];
     }
-    let z = act((*acc)[r * G] + bz + xp[xb], RACT);
-    let rg = act((*acc)[r * G + 1u] + brr + xp[xb + 1u], RACT);
-    let hh = act(fma(rg, (*acc)[r * G + 2u] + bh, xp[xb + 2u]), ACT);
+    let z = act(gs[0] + bz + xp[xb], RACT);
+    let rg = act(gs[1] + brr + xp[xb + 1u], RACT);
+    let hh = act(fma(rg, gs[2] + bh, xp[xb + 2u]), ACT);
     h2 = fma(z, hp, (1.0 - z) * hh);
   } else if (CELL == 3u) {
     // second half: acc[r*G + 2] = (r*h) R_h; z from the first half
     let z = state[k.st + 3u * BQ + b * nq + q];
-    let hh = act((*acc)[r * G + 2u] + xp[xb + 2u], ACT);
+    let hh = act(gs[2] + xp[xb + 2u], ACT);
     h2 = fma(z, hp, (1.0 - z) * hh);
   } else {
-    h2 = act((*acc)[r * G] + xp[xb], ACT);
+    h2 = act(gs[0] + xp[xb], ACT);
   }
   let ok = valid(b, k.t);
   if (ok && CELL == 1u) { state[k.st + 2u * BQ + b * nq + q] = c2; }
@@ -212,13 +349,28 @@ fn cell(acc: ptr<function, array<vec4<f32>, 16>>, k: Step, r: u32, b: u32, q: u3
 }
 
 // GRU resetAfter=false, first half: z -> state, r*h -> the r*h rows.
-fn cellZr(acc: ptr<function, array<vec4<f32>, 16>>, k: Step, r: u32, b: u32, q: u32) {
+fn cellZr(gs: array<vec4<f32>, 4>, k: Step, r: u32, b: u32, q: u32) {
   let nq = p.nq;
   let xb = b * p.xsb + k.t * p.xst + k.d * G * nq + q * G;
   let hp = loadH(k.hPrev + r * nq + q);
-  state[k.st + 3u * p.B * nq + b * nq + q] = act((*acc)[r * G] + xp[xb], RACT);
-  let rg = act((*acc)[r * G + 1u] + xp[xb + 1u], RACT);
+  state[k.st + 3u * p.B * nq + b * nq + q] = act(gs[0] + xp[xb], RACT);
+  let rg = act(gs[1] + xp[xb + 1u], RACT);
   storeH(k.rh + r * nq + q, rg * hp);
+}
+
+// The cell for each of the block's rows (BR a constant: the row selects fold away).
+fn cells(A: Acc, k: Step, rows: u32, b0: u32, q: u32) {
+  cell(accRow(A, 0u), k, 0u, b0, q);
+  if (BR > 1u && rows > 1u) { cell(accRow(A, 1u), k, 1u, b0 + 1u, q); }
+  if (BR > 2u && rows > 2u) { cell(accRow(A, 2u), k, 2u, b0 + 2u, q); }
+  if (BR > 3u && rows > 3u) { cell(accRow(A, 3u), k, 3u, b0 + 3u, q); }
+}
+
+fn cellsZr(A: Acc, k: Step, rows: u32, b0: u32, q: u32) {
+  cellZr(accRow(A, 0u), k, 0u, b0, q);
+  if (BR > 1u && rows > 1u) { cellZr(accRow(A, 1u), k, 1u, b0 + 1u, q); }
+  if (BR > 2u && rows > 2u) { cellZr(accRow(A, 2u), k, 2u, b0 + 2u, q); }
+  if (BR > 3u && rows > 3u) { cellZr(accRow(A, 3u), k, 3u, b0 + 3u, q); }
 }
 
 struct Inv {
@@ -255,28 +407,26 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let v = wideInvocation(gid);
   if (!v.ok) { return; }
   let k = wideStep(v);
-  var acc: array<vec4<f32>, 16>;
   let wb = v.d * p.rwDir + v.q * p.nq * 4u * G;
+  var A: Acc;
   if (CELL == 3u) {
-    accumulate(&acc, k.rh, v.rows, wb, 2u, 3u);
+    A = accumulate(k.rh, v.rows, wb, 2u, 3u);
   } else {
-    accumulate(&acc, k.hPrev, v.rows, wb, 0u, G);
+    A = accumulate(k.hPrev, v.rows, wb, 0u, G);
   }
-  for (var r = 0u; r < BR; r++) {
-    if (r < v.rows) { cell(&acc, k, r, v.b0 + r, v.q); }
-  }
+  cells(A, k, v.rows, v.b0, v.q);
 }
 
 @compute @workgroup_size(WG)
 fn step_zr(@builtin(global_invocation_id) gid: vec3<u32>) {
+  // Same bind group as `step`: keep the bindings this half does not read in its layout.
+  _ = &aux;
+  _ = &mask;
+  _ = &out;
   let v = wideInvocation(gid);
   if (!v.ok) { return; }
   let k = wideStep(v);
-  var acc: array<vec4<f32>, 16>;
-  accumulate(&acc, k.hPrev, v.rows, v.d * p.rwDir + v.q * p.nq * 4u * G, 0u, 2u);
-  for (var r = 0u; r < BR; r++) {
-    if (r < v.rows) { cellZr(&acc, k, r, v.b0 + r, v.q); }
-  }
+  cellsZr(accumulate(k.hPrev, v.rows, v.d * p.rwDir + v.q * p.nq * 4u * G, 0u, 2u), k, v.rows, v.b0, v.q);
 }
 
 @compute @workgroup_size(WG)
@@ -305,24 +455,18 @@ fn persist(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid
     k.rh = 2u * BR * nq;
     if (CELL == 3u) {
       for (var q = lid; q < nq; q += WG) {
-        var acc: array<vec4<f32>, 16>;
-        accumulate(&acc, k.hPrev, rows, wd + q * nq * 4u * G, 0u, 2u);
-        for (var r = 0u; r < BR; r++) {
-          if (r < rows) { cellZr(&acc, k, r, b0 + r, q); }
-        }
+        cellsZr(accumulate(k.hPrev, rows, wd + q * nq * 4u * G, 0u, 2u), k, rows, b0, q);
       }
       workgroupBarrier();
     }
     for (var q = lid; q < nq; q += WG) {
-      var acc: array<vec4<f32>, 16>;
+      var A: Acc;
       if (CELL == 3u) {
-        accumulate(&acc, k.rh, rows, wd + q * nq * 4u * G, 2u, 3u);
+        A = accumulate(k.rh, rows, wd + q * nq * 4u * G, 2u, 3u);
       } else {
-        accumulate(&acc, k.hPrev, rows, wd + q * nq * 4u * G, 0u, G);
+        A = accumulate(k.hPrev, rows, wd + q * nq * 4u * G, 0u, G);
       }
-      for (var r = 0u; r < BR; r++) {
-        if (r < rows) { cell(&acc, k, r, b0 + r, q); }
-      }
+      cells(A, k, rows, b0, q);
     }
     workgroupBarrier();
   }
@@ -330,3 +474,4 @@ fn persist(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid
   let slot = (p.s1 & 1u) * BR * nq;
   for (var i = lid; i < rows * nq; i += WG) { state[st + (p.s1 & 1u) * BQ + b0 * nq + i] = hs[slot + i]; }
 }
+

@@ -7,3 +7,4 @@ setPlatform(nodePlatform);
 export * from './api.js';
 export { loadWeightsFromFile } from './nn/weights/node.js';
 export { decodeImage } from './face/image-node.js';
+export { saveGallery, loadGallery } from './face/gallery-node.js';

@@ -5,12 +5,31 @@
 //
 // Messages: { id, type: 'init' | 'prepare' | 'time' | 'output' | 'dispose', ... } -> { id, result } | { id, error }.
 // 'time' runs the session once and returns the time measured here (ms), so the message hop is not in the sample.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import onnxProto from 'onnx-proto';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 let ort;
+
+/** OS threads of this process (Linux), to show ORT's pthread pool exists; null elsewhere. */
+const osThreads = () => {
+  try {
+    return fs.readdirSync('/proc/self/task').length;
+  } catch {
+    return null;
+  }
+};
+
+/** A one-node model (Identity), to make ORT initialise its wasm module (and thread pool) during init. */
+function identityModel() {
+  const { onnx } = onnxProto;
+  const vi = { name: 'X', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 1 }] } } } };
+  const graph = { name: 'probe', node: [{ opType: 'Identity', input: ['X'], output: ['Y'] }], input: [vi], output: [{ ...vi, name: 'Y' }] };
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph })).finish();
+}
 const sessions = new Map();
 
 const handlers = {
@@ -19,13 +38,15 @@ const handlers = {
     ort.env.wasm.numThreads = workerData.threads;
     ort.env.wasm.wasmPaths = path.join(path.dirname(require.resolve('onnxruntime-web')), path.sep);
     ort.env.logLevel = 'error';
-    return `onnxruntime-web ${ort.env.versions?.web ?? ''} wasm EP (numThreads ${workerData.threads}, simd), in a worker thread`;
+    const before = osThreads();
+    await (await ort.InferenceSession.create(identityModel(), { executionProviders: ['wasm'] })).release();
+    const after = osThreads();
+    const pool = before === null ? '' : `; ORT started ${after - before} OS thread(s)`;
+    return `onnxruntime-web ${ort.env.versions?.web ?? ''} wasm EP (numThreads ${ort.env.wasm.numThreads}, simd), in a worker thread${pool}`;
   },
   async prepare({ key, bytes, input, dims }) {
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-    // After the first run ORT has its pthread pool up (numThreads > 1) or it fell back to one thread with a warning.
     sessions.set(key, { session, feeds: { X: new ort.Tensor('float32', input, dims) } });
-    return ort.env.wasm.numThreads;
   },
   async time({ key }) {
     const { session, feeds } = sessions.get(key);

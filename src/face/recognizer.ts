@@ -10,7 +10,7 @@
 // Images are RgbaImage ({ width, height, data } RGBA bytes; browsers' ImageData is one); in Node also a file path
 // or encoded bytes (decoded through sharp by decodeImage, loaded lazily so browser bundles never see it).
 import { createEngine, type BackendChoice, type Engine, type EngineOptions } from '../runtime/engine.js';
-import { FaceGpuError, InvalidArgumentError, UnsupportedError } from '../runtime/errors.js';
+import { InvalidArgumentError, UnsupportedError } from '../runtime/errors.js';
 import { checkImage, type RgbaImage } from './image.js';
 import { TinyFaceDetector, tinyDetectOptions, type TinyFaceDetectOptions } from './tiny-face-detector.js';
 import { Mtcnn, MTCNN_MODEL, type MtcnnDetectOptions } from './mtcnn/index.js';
@@ -19,7 +19,8 @@ import { FaceLandmarkNet, type FacePoint } from './landmark-net.js';
 import { FaceRecognitionNet, FACE_DESCRIPTOR_SIZE } from './recognition-net.js';
 import type { FaceBox } from './nets/face-input.js';
 import type { ModelSource } from './nets/weights-source.js';
-import { alignedDescriptors } from './recognizer-align.js';
+import { embedAlignedFaces } from './align.js';
+import { FaceGallery, type EmbedFn, type Embedding, type GalleryOptions, type IdentifyOptions, type IdentifyResult } from './gallery.js';
 
 export type DetectorName = 'tiny' | 'mtcnn';
 export const DETECTORS: readonly DetectorName[] = ['tiny', 'mtcnn'];
@@ -106,6 +107,7 @@ type Net = TinyFaceDetector | Mtcnn | FaceLandmarkNet | FaceRecognitionNet;
 export class FaceRecognizer {
   private loading = new Map<NetKey, Promise<Net>>();
   private loaded = new Set<Net>();
+  private loadedKeys: NetKey[] = [];
   private disposed_ = false;
 
   private constructor(
@@ -149,6 +151,11 @@ export class FaceRecognizer {
   /** The backend the networks run on ('webgpu', 'wasm' or 'reference'). */
   get backend(): string {
     return this.engine.backendName;
+  }
+
+  /** The networks loaded so far ('tiny', 'mtcnn', 'landmarks', 'landmarksTiny', 'recognition'), in load order. */
+  get loadedNetworks(): NetKey[] {
+    return [...this.loadedKeys];
   }
 
   private check(where: string): void {
@@ -198,6 +205,7 @@ export class FaceRecognizer {
             throw new InvalidArgumentError('FaceRecognizer: disposed while a model was loading');
           }
           this.loaded.add(net);
+          this.loadedKeys.push(key);
           return net;
         },
         (err: unknown) => {
@@ -313,8 +321,8 @@ export class FaceRecognizer {
       crop.forEach((i, j) => (out[i] = ds[j]!));
     }
     if (align.length) {
-      const ds = await alignedDescriptors(this.engine, rec, image, align.map((i) => parsed[i]!.landmarks!));
-      align.forEach((i, j) => (out[i] = ds[j]!));
+      const { descriptors } = await embedAlignedFaces(rec, image, align.map((i) => parsed[i]!.landmarks!));
+      align.forEach((i, j) => (out[i] = descriptors[j]!));
     }
     return out;
   }
@@ -332,14 +340,137 @@ export class FaceRecognizer {
     return faces.map((f, i) => ({ ...f, descriptor: ds[i]! }));
   }
 
+  /**
+   * The descriptor of the largest face (by box area) that `detect` finds in `img`; InvalidArgumentError when there
+   * is none. What a gallery enrols from a photo of one person.
+   */
+  async largestFaceDescriptor(img: FaceImageInput, options: DetectOptions & EmbedOptions = {}): Promise<{ face: DetectedFace; descriptor: Float32Array; faces: number }> {
+    this.check('largestFaceDescriptor');
+    const { align, ...det } = optionsObject('FaceRecognizer.largestFaceDescriptor', options) as DetectOptions & EmbedOptions;
+    const image = await this.image(img, 'FaceRecognizer: image');
+    const faces = await this.detect(image, det);
+    if (faces.length === 0) {
+      const what = typeof img === 'string' ? `image '${img}'` : `the ${image.width}x${image.height} image`;
+      throw new InvalidArgumentError(`FaceRecognizer: no face found in ${what} (detector ${det.detector ?? 'tiny'})`);
+    }
+    const face = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+    const descriptor = await this.embed(image, face, align === undefined ? {} : { align });
+    return { face, descriptor, faces: faces.length };
+  }
+
+  /**
+   * A FaceGallery bound to this recognizer: enroll / identify take images (and `{ image, face }`) as well as
+   * descriptors, embedded through this recognizer; large galleries search with a GEMM on its engine. Pass `bytes`
+   * (FaceGallery.toBytes(), e.g. a file's contents) to continue a saved gallery.
+   */
+  gallery(options: RecognizerGalleryOptions = {}): RecognizerGallery {
+    this.check('gallery');
+    return RecognizerGallery.create(this, options);
+  }
+
   /** Frees every loaded network (and the engine if the recognizer created it). Safe to call twice. */
   dispose(): void {
     if (this.disposed_) return;
     this.disposed_ = true;
     for (const n of this.loaded) n.dispose();
     this.loaded.clear();
+    this.loadedKeys = [];
     this.loading.clear();
     if (this.ownsEngine) this.engine.dispose();
+  }
+}
+
+/** What a bound gallery embeds: an image (its largest face), or an image with the face to embed. */
+export type GalleryItem = FaceImageInput | { image: FaceImageInput; face?: FaceInput };
+
+export interface RecognizerGalleryOptions extends Omit<GalleryOptions, 'engine'> {
+  /**
+   * How an image becomes a descriptor: these detect options find its faces and the largest is embedded (default
+   * { detector: 'tiny', withLandmarks: true }: aligned from 68 points), or false: the whole image is the face.
+   */
+  detect?: DetectOptions | false;
+  /** embed()'s align (default: align when the face has landmarks). */
+  align?: boolean;
+  /** A saved gallery (FaceGallery.toBytes()) to start from; its metric and matching apply. */
+  bytes?: ArrayBuffer | ArrayBufferView;
+}
+
+const GALLERY_KEYS = ['metric', 'matching', 'threshold', 'dim', 'gemmMinRows', 'detect', 'align', 'bytes'];
+
+const isEmbedding = (x: unknown): x is Embedding => x instanceof Float32Array || x instanceof Float64Array || (Array.isArray(x) && x.every((v) => typeof v === 'number'));
+
+/** A face's identification: the face and the gallery's answer. */
+export interface IdentifiedFace extends FaceWithDescriptor {
+  result: IdentifyResult;
+}
+
+/** A FaceGallery whose enroll / identify also take images, embedded by its FaceRecognizer (see FaceRecognizer.gallery). */
+export class RecognizerGallery extends FaceGallery {
+  private fr!: FaceRecognizer;
+  private detectOptions!: DetectOptions | false;
+  private alignOption: boolean | undefined;
+
+  /** @internal use FaceRecognizer.gallery() */
+  static create(fr: FaceRecognizer, options: RecognizerGalleryOptions): RecognizerGallery {
+    const where = 'FaceRecognizer.gallery';
+    const o = optionsObject(where, options) as RecognizerGalleryOptions;
+    for (const k of Object.keys(o)) {
+      if (!GALLERY_KEYS.includes(k)) throw new InvalidArgumentError(`${where}: unknown option '${k}' (known: ${GALLERY_KEYS.join(', ')})`);
+    }
+    const { detect, align, bytes, ...rest } = o;
+    if (detect !== undefined && detect !== false && (detect === null || typeof detect !== 'object')) {
+      throw new InvalidArgumentError(`${where}: detect must be detect() options or false, got ${JSON.stringify(detect)}`);
+    }
+    if (align !== undefined && typeof align !== 'boolean') throw new InvalidArgumentError(`${where}: align must be a boolean, got ${JSON.stringify(align)}`);
+    let g: RecognizerGallery;
+    if (bytes !== undefined) {
+      if (rest.metric !== undefined || rest.matching !== undefined || rest.dim !== undefined) {
+        throw new InvalidArgumentError(`${where}: metric, matching and dim come from the saved gallery; do not pass them with bytes`);
+      }
+      const saved = FaceGallery.fromBytes(bytes, { ...rest, engine: fr.engine }, `${where}: bytes`);
+      g = new RecognizerGallery({ ...rest, metric: saved.metric, matching: saved.matching, threshold: rest.threshold ?? saved.threshold, dim: saved.dim, engine: fr.engine });
+      for (const n of saved.names) g.add(n, saved.embeddings(n));
+    } else {
+      g = new RecognizerGallery({ ...rest, engine: fr.engine });
+    }
+    g.fr = fr;
+    g.detectOptions = detect ?? { detector: 'tiny', withLandmarks: true };
+    g.alignOption = align;
+    return g;
+  }
+
+  /** The descriptor of one item: an image's largest face, or the given face of an image. */
+  readonly descriptor = async (item: GalleryItem): Promise<Float32Array> => {
+    const opts: EmbedOptions = this.alignOption === undefined ? {} : { align: this.alignOption };
+    if (item !== null && typeof item === 'object' && !(item instanceof Uint8Array) && 'image' in item && !('data' in item)) {
+      return this.fr.embed(item.image, item.face, opts);
+    }
+    if (this.detectOptions === false) return this.fr.embed(item as FaceImageInput, undefined, opts);
+    return (await this.fr.largestFaceDescriptor(item as FaceImageInput, { ...this.detectOptions, ...opts })).descriptor;
+  };
+
+  /** Enrols `name` from descriptors and / or images (their largest face); all or nothing. */
+  override enroll<T = GalleryItem>(name: string, items: readonly (Embedding | T)[] | Embedding | T, embed?: EmbedFn<T>): Promise<void> {
+    const list = isEmbedding(items) || Array.isArray(items) ? (items as readonly (Embedding | T)[]) : [items as T];
+    return super.enroll(name, list, embed ?? (this.descriptor as unknown as EmbedFn<T>));
+  }
+
+  /** The nearest identities to a descriptor or to an image's largest face. */
+  override async identify(probe: Embedding | GalleryItem, options?: IdentifyOptions): Promise<IdentifyResult> {
+    return super.identify(isEmbedding(probe) ? probe : await this.descriptor(probe), options);
+  }
+
+  /** Every face in `img` (found with the gallery's detect options, default tiny + 68 points), identified. */
+  async identifyFaces(img: FaceImageInput, options?: IdentifyOptions & { detect?: DetectOptions }): Promise<IdentifiedFace[]> {
+    const { detect, ...idOpts } = options ?? {};
+    const det = detect ?? (this.detectOptions === false ? { detector: 'tiny' as const, withLandmarks: true } : this.detectOptions);
+    const faces = await this.fr.detectAndEmbed(img, this.alignOption === undefined ? det : { ...det, align: this.alignOption });
+    if (faces.length === 0) return [];
+    const results = await this.identifyBatch(
+      faces.map((f) => f.descriptor),
+      idOpts,
+    );
+    return faces.map((f, i) => ({ ...f, result: results[i]! }));
   }
 }
 
@@ -376,4 +507,4 @@ export function createFaceRecognizer(options?: FaceRecognizerOptions): Promise<F
   return FaceRecognizer.create(options);
 }
 
-export { FACE_DESCRIPTOR_SIZE, FaceGpuError };
+export { FACE_DESCRIPTOR_SIZE };

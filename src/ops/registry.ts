@@ -14,6 +14,11 @@ import { gruOp, lstmOp, simpleRnnOp } from './recurrent/index.js';
 import { cropAndResizeOp } from './crop-resize/index.js';
 import { detectionHeadOp } from './detection-head/index.js';
 import { nmsOp } from './nms/index.js';
+import { gruGradOp, lstmGradOp, simpleRnnGradOp } from './recurrent-grad/index.js';
+import { denseGradOp } from './dense-grad/index.js';
+import { softmaxCrossEntropyOp } from './loss-grad/index.js';
+import { adamUpdateOp, sgdUpdateOp, sumSquaresOp } from './optimizer-grad/index.js';
+import { sequenceMaskOp } from './sequence-mask/index.js';
 import { warpAffineOp } from './warp-affine/index.js';
 
 /**
@@ -40,5 +45,14 @@ export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
   cropAndResize: cropAndResizeOp,
   detectionHead: detectionHeadOp,
   nms: nmsOp,
+  lstmGrad: lstmGradOp,
+  gruGrad: gruGradOp,
+  simpleRnnGrad: simpleRnnGradOp,
+  denseGrad: denseGradOp,
+  softmaxCrossEntropy: softmaxCrossEntropyOp,
+  adamUpdate: adamUpdateOp,
+  sgdUpdate: sgdUpdateOp,
+  sumSquares: sumSquaresOp,
+  sequenceMask: sequenceMaskOp,
   warpAffine: warpAffineOp,
 };

@@ -24,6 +24,11 @@ export interface EngineOptions {
    * available (Node; browsers only when crossOriginIsolated), else 1 with one logged line saying why.
    */
   threads?: number | 'auto';
+  /**
+   * Optional WebGPU features to request: 'all' (default) takes every optional feature kernels can use (subgroups),
+   * 'core' requests none, so kernels take their core-WebGPU fallbacks (tests cover those paths this way).
+   */
+  webgpuFeatures?: 'all' | 'core';
 }
 
 export interface EngineStats extends BackendStats {
@@ -32,7 +37,7 @@ export interface EngineStats extends BackendStats {
   liveTensors: number;
 }
 
-const KNOWN_OPTIONS = ['backend', 'log', 'fallbackToWasm', 'wasmVariant', 'threads'];
+const KNOWN_OPTIONS = ['backend', 'log', 'fallbackToWasm', 'wasmVariant', 'threads', 'webgpuFeatures'];
 
 /**
  * The scheduler: owns one backend (plus a WASM fallback behind WebGPU), runs ops on it, recovers from device loss
@@ -61,6 +66,10 @@ export class Engine implements TensorOwner {
     if (!['auto', 'webgpu', 'wasm', 'reference'].includes(choice)) {
       fail('createEngine', `backend must be 'auto', 'webgpu', 'wasm' or 'reference', got ${JSON.stringify(choice)}`);
     }
+    const features = options.webgpuFeatures ?? 'all';
+    if (features !== 'all' && features !== 'core') {
+      fail('createEngine', `webgpuFeatures must be 'all' or 'core', got ${JSON.stringify(features)}`);
+    }
     const log = options.log === undefined ? (m: string) => console.info(m) : options.log;
     const platform = getPlatform();
     const threads = pickThreads(options.threads, platform, log);
@@ -76,7 +85,7 @@ export class Engine implements TensorOwner {
       return new Engine(w, null, `wasm (${w.variant}, ${w.threads} thread${w.threads > 1 ? 's' : ''})`, log);
     }
     const gpu = await platform.gpu();
-    const webgpu = gpu ? await WebGpuBackend.create(gpu, platform.shaders()) : null;
+    const webgpu = gpu ? await WebGpuBackend.create(gpu, platform.shaders(), { features }) : null;
     if (!webgpu) {
       if (choice === 'webgpu') throw new UnsupportedError('createEngine: no WebGPU adapter available');
       const w = await makeWasm();
@@ -85,7 +94,7 @@ export class Engine implements TensorOwner {
       return new Engine(w, null, why, log);
     }
     const fallback = options.fallbackToWasm === false ? null : await makeWasm();
-    const why = `webgpu (${webgpu.adapterInfo})`;
+    const why = `webgpu (${webgpu.adapterInfo}${features === 'core' ? '; core features only' : ''})`;
     if (choice === 'auto') log?.(`facegpu: backend ${why}`);
     return new Engine(webgpu, fallback, why, log);
   }

@@ -5,12 +5,13 @@ import { ReferenceBackend } from '../../src/runtime/backends/reference.js';
 import type { Tensor } from '../../src/runtime/tensor.js';
 
 export interface NamedEngine {
-  /** reference | wasm-simd | wasm-relaxed | webgpu */
+  /** reference | wasm-simd | wasm-relaxed | webgpu | webgpu-core */
   name: string;
   engine: Engine;
 }
 
-export const BACKENDS_UNDER_TEST = ['wasm-simd', 'wasm-relaxed', 'webgpu'] as const;
+/** 'webgpu-core': WebGPU without optional features (no subgroups), so the core fallback kernels are tested too. */
+export const BACKENDS_UNDER_TEST = ['wasm-simd', 'wasm-relaxed', 'webgpu', 'webgpu-core'] as const;
 
 /**
  * Every backend this runtime must have. A missing one (no WebGPU adapter, no relaxed SIMD) is an error, not a
@@ -23,6 +24,7 @@ export async function makeEngines(create: (o: EngineOptions) => Promise<Engine>)
     { name: 'wasm-simd', engine: await create({ backend: 'wasm', wasmVariant: 'simd', ...quiet }) },
     { name: 'wasm-relaxed', engine: await create({ backend: 'wasm', wasmVariant: 'relaxed-simd', ...quiet }) },
     { name: 'webgpu', engine: await create({ backend: 'webgpu', ...quiet }) },
+    { name: 'webgpu-core', engine: await create({ backend: 'webgpu', webgpuFeatures: 'core', fallbackToWasm: false, ...quiet }) },
   ];
 }
 

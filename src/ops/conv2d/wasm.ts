@@ -19,6 +19,24 @@ function paramList(a: Conv2dNorm, flat: boolean): number[] {
 }
 
 /**
+ * The filter packed for conv2d_f32_nhwc_4x8_simd, built once per filter storage (and content version) and kept
+ * by the backend until the filter is released: constant weights are not repacked on every call.
+ */
+function packedFilter(be: WasmBackend, f: WasmStorage, a: Conv2dNorm): WasmStorage {
+  const dims = [a.kh, a.kw, a.cinG, a.cout, a.groups] as const;
+  return be.derived(f, `conv2d-pack-4x8:${dims.join(',')}`, () => {
+    const pk = be.alloc(be.call('conv2d_packed_size', ...dims));
+    try {
+      be.call('conv2d_pack_filter', f.ptr, pk.ptr, ...dims);
+    } catch (e) {
+      be.release(pk);
+      throw e;
+    }
+    return pk;
+  });
+}
+
+/**
  * Threads split output rows (n*oh), or for a GEMM 4-pixel tiles of its single row; either way every pixel is
  * computed by the same tile kernel as in one call, so results are bit-identical whatever the thread count.
  */
@@ -38,10 +56,9 @@ export function conv2dWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Kerne
     });
     return;
   }
-  const packed = be.call('conv2d_packed_size', a.kh, a.kw, a.cinG, a.cout, a.groups);
-  be.withScratch([params.length, packed], (p, pk) => {
+  const pk = packedFilter(be, f!, a).ptr;
+  be.withScratch([params.length], (p) => {
     writeI32(be, p, params);
-    be.call('conv2d_pack_filter', f!.ptr, pk, a.kh, a.kw, a.cinG, a.cout, a.groups);
     const run = [x!.ptr, pk, out, p, ...extras, a.alpha];
     if (flat) {
       const pixels = a.n * a.h * a.w;

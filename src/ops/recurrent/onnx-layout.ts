@@ -3,8 +3,8 @@
 //
 // ONNX (opset 7..22): W [dirs, G*hidden, input], R [dirs, G*hidden, hidden], B [dirs, 2*G*hidden] (Wb then Rb),
 // gates i, o, f, c (LSTM) / z, r, h (GRU); P [dirs, 3*hidden] peepholes i, o, f; sequence_lens [batch];
-// initial_h / initial_c [dirs, batch, hidden]; layout 0: X [T, batch, input], Y [T, dirs, batch, hidden],
-// Y_h [dirs, batch, hidden]; layout 1: X [batch, T, input], Y [batch, T, dirs, hidden], Y_h [batch, dirs, hidden].
+// layout 0: X [T, batch, input], Y [T, dirs, batch, hidden], initial_h / initial_c / Y_h / Y_c [dirs, batch,
+// hidden]; layout 1: X [batch, T, input], Y [batch, T, dirs, hidden], states [batch, dirs, hidden].
 // Keras: kernel [input, G*units], recurrentKernel [units, G*units], gates i, f, c, o / z, r, h.
 import { InvalidModelFileError, UnsupportedError } from '../../runtime/errors.js';
 import { dirSlot, IN, type RecurrentAttrs, type RnnActivation } from './spec.js';
@@ -116,9 +116,10 @@ export function onnxRecurrentToKeras(
   chk('R', R, [dirs, G * u, u]);
   chk('B', Bias, [dirs, 2 * G * u]);
   chk('sequence_lens', lens, [batch]);
-  chk('initial_h', h0, [dirs, batch, u]);
+  const stateDims = layout === 0 ? [dirs, batch, u] : [batch, dirs, u];
+  chk('initial_h', h0, stateDims);
   if (op === 'LSTM') {
-    chk('initial_c', c0, [dirs, batch, u]);
+    chk('initial_c', c0, stateDims);
     chk('P', P, [dirs, 3 * u]);
   } else if (c0 || P) {
     bad(op, 'initial_c and P are LSTM inputs');
@@ -187,8 +188,15 @@ export function onnxRecurrentToKeras(
     } else if (resetAfter) {
       slots[dirSlot(d, 'bias')] = { dims: [2, G * u], values: new Float32Array(2 * G * u) };
     }
+    // initial_h / initial_c: [dirs, batch, u] (layout 0) or [batch, dirs, u] (layout 1) -> [batch, u] per direction
     const state = (s: HostArray | undefined): HostArray | undefined =>
-      s && { dims: [batch, u], values: Float32Array.from({ length: batch * u }, (_, i) => s.values[d * batch * u + i]!) };
+      s && {
+        dims: [batch, u],
+        values: Float32Array.from({ length: batch * u }, (_, i) => {
+          const b = Math.floor(i / u);
+          return s.values[(layout === 0 ? d * batch + b : b * dirs + d) * u + (i % u)]!;
+        }),
+      };
     slots[dirSlot(d, 'initialH')] = state(h0);
     if (op === 'LSTM') {
       slots[dirSlot(d, 'initialC')] = state(c0);

@@ -51,6 +51,11 @@ export class WasmBackend implements Backend<WasmStorage> {
   private liveBytes = 0;
   private calls = 0;
   private disposed = false;
+  /**
+   * Derived copies (e.g. packed conv filters) per source ptr: `entries` hold what was built from the source's
+   * current content version; `invalidate` bumps the version and frees them.
+   */
+  private derivedCache = new Map<number, { version: number; entries: Map<string, WasmStorage> }>();
 
   private constructor(
     readonly exports: WasmExports,
@@ -133,8 +138,49 @@ export class WasmBackend implements Backend<WasmStorage> {
 
   release(s: WasmStorage): void {
     if (this.disposed || !this.live.delete(s.ptr)) return;
+    this.dropDerived(s.ptr);
+    this.derivedCache.delete(s.ptr);
     this.liveBytes -= Math.max(16, s.size * 4);
     this.exports.free(s.ptr);
+  }
+
+  /**
+   * A copy derived from `source`'s contents (a packed filter, say), built once by `build` (which allocates it
+   * with `alloc`) and cached per source storage, `key` (what was derived, and from which shape) and the source's
+   * content version. It lives until the source is released or `invalidate(source)` is called; the caller never
+   * frees it.
+   */
+  derived(source: WasmStorage, key: string, build: () => WasmStorage): WasmStorage {
+    // Only storage this backend allocated is released through release(), which is what drops the copies.
+    if (!this.live.has(source.ptr)) throw new KernelError('wasm: derived() needs a live storage of this backend');
+    let c = this.derivedCache.get(source.ptr);
+    if (!c) this.derivedCache.set(source.ptr, (c = { version: 0, entries: new Map() }));
+    const k = `${c.version}|${key}`;
+    let d = c.entries.get(k);
+    if (!d) {
+      d = build();
+      c.entries.set(k, d);
+    }
+    return d;
+  }
+
+  /**
+   * Says `source`'s contents changed (an op wrote it in place): bumps its version and frees what was derived
+   * from it. Every op that writes an existing storage in place must call this.
+   */
+  invalidate(source: WasmStorage): void {
+    const c = this.derivedCache.get(source.ptr);
+    if (!c) return;
+    this.dropDerived(source.ptr);
+    c.version++;
+  }
+
+  private dropDerived(ptr: number): void {
+    const c = this.derivedCache.get(ptr);
+    if (!c) return;
+    const entries = [...c.entries.values()];
+    c.entries.clear();
+    for (const d of entries) this.release(d);
   }
 
   /** Runs `fn` with temporary f32 scratch blocks that are freed afterwards, even if `fn` throws. */
@@ -165,6 +211,7 @@ export class WasmBackend implements Backend<WasmStorage> {
     this.pool?.dispose();
     for (const p of this.live) this.exports.free(p);
     this.live.clear();
+    this.derivedCache.clear();
     this.liveBytes = 0;
     this.disposed = true;
   }

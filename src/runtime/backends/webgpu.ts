@@ -116,13 +116,14 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     });
   }
 
-  static async create(gpu: GPU, shaders: Readonly<Record<string, string>>): Promise<WebGpuBackend | null> {
+  /** `features: 'core'` requests no optional feature (kernels then take their core-WebGPU paths). */
+  static async create(gpu: GPU, shaders: Readonly<Record<string, string>>, options: { features?: 'all' | 'core' } = {}): Promise<WebGpuBackend | null> {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) return null;
     const l = adapter.limits;
     const device = await adapter.requestDevice({
       // Subgroup ops let kernels share loads across lanes (conv2d_vec4_sg); kernels check device.features.
-      requiredFeatures: adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [],
+      requiredFeatures: options.features !== 'core' && adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [],
       requiredLimits: {
         maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,

@@ -15,6 +15,9 @@ import { recurrentBadCases, recurrentCases } from './recurrent.cases.js';
 import { cropAndResizeBadCases, cropAndResizeCases } from './crop-resize.cases.js';
 import { detectionHeadBadCases, detectionHeadCases } from './detection-head.cases.js';
 import { nmsBadCases, nmsCases } from './nms.cases.js';
+import { recurrentGradBadCases, recurrentGradCases } from './recurrent-grad.cases.js';
+import { denseGradBadCases, denseGradCases } from './dense-grad.cases.js';
+import { sequenceMaskBadCases, sequenceMaskCases, trainBadCases, trainCases } from './train.cases.js';
 import { warpAffineBadCases, warpAffineCases } from './warp-affine.cases.js';
 
 export const allCases: OpCase[] = [
@@ -33,6 +36,10 @@ export const allCases: OpCase[] = [
   ...cropAndResizeCases,
   ...detectionHeadCases,
   ...nmsCases,
+  ...recurrentGradCases,
+  ...denseGradCases,
+  ...trainCases,
+  ...sequenceMaskCases,
   ...warpAffineCases,
 ];
 export const allBadCases: BadCase[] = [
@@ -51,5 +58,9 @@ export const allBadCases: BadCase[] = [
   ...cropAndResizeBadCases,
   ...detectionHeadBadCases,
   ...nmsBadCases,
+  ...recurrentGradBadCases,
+  ...denseGradBadCases,
+  ...trainBadCases,
+  ...sequenceMaskBadCases,
   ...warpAffineBadCases,
 ];
