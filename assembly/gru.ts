@@ -1,13 +1,14 @@
 // GRU cell steps (Keras gate order z, r, h), both variants, on the layouts of rnn.ts:
 // - resetAfter (Keras 2 / tfjs default, cuDNN): hh = act(x_h + r * (h R_h + b_rh)): one pass, 4 units x 3 gates
-//   = a 12-float panel row, 12 accumulators per 4-row block;
+//   = 3 v128 columns, 12 accumulators per 4-row block;
 // - resetAfter=false (original GRU, ONNX linear_before_reset=0): hh = act(x_h + (r * h) R_h) needs r of every
-//   unit before the product, so a step has two passes: z, r and r*h (8 columns of the panel), then (r*h) R_h
-//   (the last 4) and the update.
+//   unit before the product, so a step has two passes: z, r and r*h (gate columns 0, 1), then (r*h) R_h (column
+//   2) and the update.
 import {
   RNN_ACC, RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST,
   RNN_P_OUT, RNN_P_RACT, RNN_P_RESET_AFTER, RNN_P_REV, RNN_P_RH, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP,
-  RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, rnnAccum1, rnnAccum4, rnnAct4, rnnMaskedOut, rnnParam,
+  RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, RNN_P_WQ, RNN_P_WS, RNN_P_WG, RNN_P_XQ, RNN_P_XG, RNN_P_AQ,
+  RNN_P_AG, rnnAccumG1, rnnAccumG4, rnnAct4, rnnMaskedOut, rnnParam,
   rnnStoreOut, rnnValid,
 } from './rnn';
 import { madd } from './simd';
@@ -32,6 +33,13 @@ export function gru_step_f32_simd(p: usize, s: i32): void {
   const xp = <usize>rnnParam(p, RNN_P_XP) + <usize>t * <usize>rnnParam(p, RNN_P_XST);
   const xsb = <usize>rnnParam(p, RNN_P_XSB);
   const rw = <usize>rnnParam(p, RNN_P_RW);
+  const wqs = <usize>rnnParam(p, RNN_P_WQ);
+  const ws = <usize>rnnParam(p, RNN_P_WS);
+  const wg = <usize>rnnParam(p, RNN_P_WG);
+  const xqs = <usize>rnnParam(p, RNN_P_XQ);
+  const xg = <usize>rnnParam(p, RNN_P_XG);
+  const aqs = <usize>rnnParam(p, RNN_P_AQ);
+  const ag = <usize>rnnParam(p, RNN_P_AG);
   const rowBytes = <usize>up << 2;
   const hBase = <usize>rnnParam(p, RNN_P_H);
   const hPrev = hBase + (s & 1 ? <usize>B * rowBytes : 0);
@@ -45,24 +53,23 @@ export function gru_step_f32_simd(p: usize, s: i32): void {
   const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
   const writeOut = seq || maskMode != 0 || s == T - 1;
   const nq = up >> 2;
-  const panelBytes = <usize>(u * 48);
   const one = f32x4.splat(1);
 
   if (!after) {
     // Pass 1: z and r * h for every unit (z = ract(x_z + h R_z), r = ract(x_r + h R_r)).
     for (let q = 0; q < nq; q++) {
-      const wq = rw + <usize>q * panelBytes;
+      const wq = rw + <usize>q * wqs;
       for (let b0 = 0; b0 < B; ) {
         const rows = B - b0 >= 4 ? 4 : 1;
-        if (rows == 4) rnnAccum4(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 48, u, RNN_ACC);
-        else rnnAccum1(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 48, u, RNN_ACC);
+        if (rows == 4) rnnAccumG4(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
+        else rnnAccumG1(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
         for (let r = 0; r < rows; r++) {
           const b = b0 + r;
           const acc = RNN_ACC + (<usize>r << 6);
-          const xq = xp + <usize>b * xsb + <usize>q * 48;
+          const xq = xp + <usize>b * xsb + <usize>q * xqs;
           const sq = <usize>b * rowBytes + (<usize>q << 4);
           v128.store(zs + sq, rnnAct4(f32x4.add(v128.load(acc), v128.load(xq)), ract));
-          const rg = rnnAct4(f32x4.add(v128.load(acc, 16), v128.load(xq, 16)), ract);
+          const rg = rnnAct4(f32x4.add(v128.load(acc, 16), v128.load(xq + xg)), ract);
           v128.store(rhs + sq, f32x4.mul(rg, v128.load(hPrev + sq)));
         }
         b0 += rows;
@@ -70,40 +77,40 @@ export function gru_step_f32_simd(p: usize, s: i32): void {
     }
   }
 
-  // resetAfter: the whole step; else pass 2: (r * h) R_h (panel columns 8..11) and the update.
+  // resetAfter: the whole step; else pass 2: (r * h) R_h (gate column 2) and the update.
   for (let q = 0; q < nq; q++) {
-    const wq = rw + <usize>q * panelBytes;
+    const wq = rw + <usize>q * wqs;
     const j0 = q << 2;
     let bz = f32x4.splat(0), br = bz, bh = bz;
     if (rbias) {
-      const pq = rbias + <usize>q * 48;
+      const pq = rbias + <usize>q * aqs;
       bz = v128.load(pq);
-      br = v128.load(pq, 16);
-      bh = v128.load(pq, 32);
+      br = v128.load(pq + ag);
+      bh = v128.load(pq + 2 * ag);
     }
     for (let b0 = 0; b0 < B; ) {
       const rows = B - b0 >= 4 ? 4 : 1;
       if (after) {
-        if (rows == 4) rnnAccum4(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 48, u, RNN_ACC);
-        else rnnAccum1(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 48, u, RNN_ACC);
+        if (rows == 4) rnnAccumG4(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
+        else rnnAccumG1(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
       } else {
-        if (rows == 4) rnnAccum4(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 32, 48, u, RNN_ACC);
-        else rnnAccum1(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 32, 48, u, RNN_ACC);
+        if (rows == 4) rnnAccumG4(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, RNN_ACC);
+        else rnnAccumG1(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, RNN_ACC);
       }
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
         const acc = RNN_ACC + (<usize>r << 6);
-        const xq = xp + <usize>b * xsb + <usize>q * 48;
+        const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const sq = <usize>b * rowBytes + (<usize>q << 4);
         const h = v128.load(hPrev + sq);
         let z: v128, hh: v128;
         if (after) {
           z = rnnAct4(f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)), ract);
-          const rg = rnnAct4(f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq, 16)), ract);
-          hh = rnnAct4(madd(rg, f32x4.add(v128.load(acc, 32), bh), v128.load(xq, 32)), act);
+          const rg = rnnAct4(f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), ract);
+          hh = rnnAct4(madd(rg, f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg)), act);
         } else {
           z = v128.load(zs + sq);
-          hh = rnnAct4(f32x4.add(v128.load(acc), v128.load(xq, 32)), act);
+          hh = rnnAct4(f32x4.add(v128.load(acc), v128.load(xq + 2 * xg)), act);
         }
         // h' = z h + (1 - z) hh
         const h2 = madd(z, h, f32x4.mul(f32x4.sub(one, z), hh));

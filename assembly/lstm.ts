@@ -1,16 +1,18 @@
 // LSTM cell steps (Keras gate order i, f, c, o; optional ONNX-style peepholes), on the layouts of rnn.ts.
+// Weights are read packed or in Keras's layout through the block / gate strides of the param block.
 // lstm_step_f32_simd is one fused step (recurrent product + gates + c/h update + masking + output) for every
 // batch row; lstm_seq_f32_simd runs all T steps in one call.
 import {
-  RNN_ACC, RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB,
-  RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP, RNN_P_XP,
-  RNN_P_XSB, RNN_P_XST, RNN_P_ZERO, rnnAccum1, rnnAccum4, rnnAct4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
+  RNN_ACC, RNN_P_ACT, RNN_P_AG, RNN_P_AQ, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK,
+  RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U,
+  RNN_P_UP, RNN_P_WG, RNN_P_WQ, RNN_P_WS, RNN_P_XG, RNN_P_XP, RNN_P_XQ, RNN_P_XSB, RNN_P_XST, RNN_P_ZERO,
+  rnnAccumG1, rnnAccumG4, rnnAct4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
 /**
- * Step s of one direction. A unit block is 4 units x 4 gates = one 16-float panel row; a 4-row batch block keeps
- * its 16 gate sums in v128 accumulators (rnnAccum4), then i, f, g, o, c' and h' are computed on them in place.
+ * Step s of one direction. A unit block is 4 units x 4 gates (4 v128 columns of R); a 4-row batch block keeps its
+ * 16 gate sums in v128 accumulators (rnnAccumG4), then i, f, g, o, c' and h' are computed on them in place.
  */
 export function lstm_step_f32_simd(p: usize, s: i32): void {
   const B = rnnParam(p, RNN_P_B);
@@ -30,6 +32,13 @@ export function lstm_step_f32_simd(p: usize, s: i32): void {
   const xp = <usize>rnnParam(p, RNN_P_XP) + <usize>t * <usize>rnnParam(p, RNN_P_XST);
   const xsb = <usize>rnnParam(p, RNN_P_XSB);
   const rw = <usize>rnnParam(p, RNN_P_RW);
+  const wqs = <usize>rnnParam(p, RNN_P_WQ);
+  const ws = <usize>rnnParam(p, RNN_P_WS);
+  const wg = <usize>rnnParam(p, RNN_P_WG);
+  const xqs = <usize>rnnParam(p, RNN_P_XQ);
+  const xg = <usize>rnnParam(p, RNN_P_XG);
+  const aqs = <usize>rnnParam(p, RNN_P_AQ);
+  const ag = <usize>rnnParam(p, RNN_P_AG);
   const rowBytes = <usize>up << 2;
   const hBase = <usize>rnnParam(p, RNN_P_H);
   const hPrev = hBase + (s & 1 ? <usize>B * rowBytes : 0);
@@ -42,31 +51,30 @@ export function lstm_step_f32_simd(p: usize, s: i32): void {
   const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
   const writeOut = seq || maskMode != 0 || s == T - 1;
   const nq = up >> 2;
-  const panelBytes = <usize>u << 6;
   for (let q = 0; q < nq; q++) {
-    const wq = rw + <usize>q * panelBytes;
+    const wq = rw + <usize>q * wqs;
     const j0 = q << 2;
     let pi = f32x4.splat(0), pf = pi, po = pi;
     if (peep) {
-      const pq = peep + <usize>q * 48;
+      const pq = peep + <usize>q * aqs;
       pi = v128.load(pq);
-      pf = v128.load(pq, 16);
-      po = v128.load(pq, 32);
+      pf = v128.load(pq + ag);
+      po = v128.load(pq + 2 * ag);
     }
     for (let b0 = 0; b0 < B; ) {
       const rows = B - b0 >= 4 ? 4 : 1;
-      if (rows == 4) rnnAccum4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
-      else rnnAccum1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
+      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
+      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
         const acc = RNN_ACC + (<usize>r << 6);
-        const xq = xp + <usize>b * xsb + (<usize>q << 6);
+        const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const sq = <usize>b * rowBytes + (<usize>q << 4);
         const c = v128.load(cs + sq);
         let gi = f32x4.add(v128.load(acc), v128.load(xq));
-        let gf = f32x4.add(v128.load(acc, 16), v128.load(xq, 16));
-        const gg = f32x4.add(v128.load(acc, 32), v128.load(xq, 32));
-        let go = f32x4.add(v128.load(acc, 48), v128.load(xq, 48));
+        let gf = f32x4.add(v128.load(acc, 16), v128.load(xq + xg));
+        const gg = f32x4.add(v128.load(acc, 32), v128.load(xq + 2 * xg));
+        let go = f32x4.add(v128.load(acc, 48), v128.load(xq + 3 * xg));
         if (peep) {
           gi = madd(pi, c, gi);
           gf = madd(pf, c, gf);

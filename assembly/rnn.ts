@@ -1,9 +1,10 @@
 // Recurrent kernels, shared part: SIMD activations, the recurrent-product microkernels, weight packing, state
 // padding, the bidirectional merge, and the SimpleRNN cell. LSTM (lstm.ts) and GRU (gru.ts) build on these.
 //
-// Layouts (written by the pack kernels below, read by every cell; src/ops/recurrent/wasm.ts sets them up):
-// - units are padded to `up` (a multiple of UB, the units per block: 4 for LSTM/GRU, 16 for SimpleRNN) so every
-//   load and store is a whole v128;
+// Layouts (src/ops/recurrent/wasm.ts sets them up): a unit block is UB units (4 for LSTM/GRU, 16 for SimpleRNN),
+// one v128 per gate. When units are a multiple of UB, the kernels read Keras's layouts in place (recurrent kernel
+// [u, G*u], gates u apart; x W + b from one GEMM per direction) and nothing is copied per call. Otherwise the
+// pack kernels below pad units to `up` and interleave gates per block:
 // - the recurrent kernel R [u, G*u] becomes panels [q][k][g][UB]: for unit block q, k rows of G*UB floats (LSTM:
 //   the 4 gates of 4 units = 16 floats), so one block's whole cell step reads one contiguous panel;
 // - the input kernel W [F, G*u] becomes rows [f][q][g][UB] (both directions side by side), so the one GEMM that
@@ -40,6 +41,15 @@ export const RNN_P_ZERO: i32 = 21; // masked steps output zeros
 export const RNN_P_REV: i32 = 22; // step s reads time T-1-s
 export const RNN_P_FLIP: i32 = 23; // step s writes output position T-1-s
 export const RNN_P_RESET_AFTER: i32 = 24; // GRU
+// Where a unit block's weights, input projections and aux vectors sit: packed (per block contiguous) or Keras's
+// layout read in place (gates u apart), in bytes.
+export const RNN_P_WQ: i32 = 25; // recurrent kernel: per unit block
+export const RNN_P_WS: i32 = 26; // per row k
+export const RNN_P_WG: i32 = 27; // per gate (v128 column)
+export const RNN_P_XQ: i32 = 28; // XP: per unit block
+export const RNN_P_XG: i32 = 29; // per gate
+export const RNN_P_AQ: i32 = 30; // aux: per unit block
+export const RNN_P_AG: i32 = 31; // per gate
 export const RNN_P_SIZE: i32 = 32;
 
 /** 4 rows x 4 v128 of gate sums: the microkernels' hand-off to the cell epilogues. */
@@ -153,12 +163,13 @@ export function rnnMaskedOut(ok: bool, h: v128, zero: i32, prev: usize, j0: i32,
 
 /**
  * acc[r][j] = sum_k a[r, k] * w[k, j] for 4 row(s) and nv (1..4, a constant after inlining) v128 columns: the
- * recurrent product h @ R of one unit block. a rows at a + r * as, w rows (panel rows) at w + k * ws (bytes).
+ * recurrent product h @ R of one unit block. a rows at a + r * ars; w rows at w + k * ws, column j at + j * gs
+ * (bytes): a packed panel (gs 16) or Keras's layout read in place (gs = the gate stride).
  * Four k values per row come in one v128 load and are broadcast by lane shuffles.
  */
 // @ts-ignore: decorator
 @inline
-export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
+export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
@@ -171,10 +182,10 @@ export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
     const v1 = v128.load(a + 1 * ars);
     const v2 = v128.load(a + 2 * ars);
     const v3 = v128.load(a + 3 * ars);
-    b0 = v128.load(w + 0 * ws);
-    if (nv > 1) b1 = v128.load(w + 0 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 0 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 0 * ws, 48);
+    b0 = v128.load(w);
+    if (nv > 1) b1 = v128.load(w + gs);
+    if (nv > 2) b2 = v128.load(w + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     x = v128.shuffle<f32>(v1, v1, 0, 0, 0, 0);
@@ -184,9 +195,9 @@ export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
     x = v128.shuffle<f32>(v3, v3, 0, 0, 0, 0);
     c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
     b0 = v128.load(w + 1 * ws);
-    if (nv > 1) b1 = v128.load(w + 1 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 1 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 1 * ws, 48);
+    if (nv > 1) b1 = v128.load(w + 1 * ws + gs);
+    if (nv > 2) b2 = v128.load(w + 1 * ws + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 1 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     x = v128.shuffle<f32>(v1, v1, 1, 1, 1, 1);
@@ -196,9 +207,9 @@ export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
     x = v128.shuffle<f32>(v3, v3, 1, 1, 1, 1);
     c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
     b0 = v128.load(w + 2 * ws);
-    if (nv > 1) b1 = v128.load(w + 2 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 2 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 2 * ws, 48);
+    if (nv > 1) b1 = v128.load(w + 2 * ws + gs);
+    if (nv > 2) b2 = v128.load(w + 2 * ws + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 2 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     x = v128.shuffle<f32>(v1, v1, 2, 2, 2, 2);
@@ -208,9 +219,9 @@ export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
     x = v128.shuffle<f32>(v3, v3, 2, 2, 2, 2);
     c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
     b0 = v128.load(w + 3 * ws);
-    if (nv > 1) b1 = v128.load(w + 3 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 3 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 3 * ws, 48);
+    if (nv > 1) b1 = v128.load(w + 3 * ws + gs);
+    if (nv > 2) b2 = v128.load(w + 3 * ws + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 3 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     x = v128.shuffle<f32>(v1, v1, 3, 3, 3, 3);
@@ -224,9 +235,9 @@ export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
   }
   for (; p < k; p++) {
     b0 = v128.load(w);
-    if (nv > 1) b1 = v128.load(w, 16);
-    if (nv > 2) b2 = v128.load(w, 32);
-    if (nv > 3) b3 = v128.load(w, 48);
+    if (nv > 1) b1 = v128.load(w + gs);
+    if (nv > 2) b2 = v128.load(w + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 3 * gs);
     x = v128.load32_splat(a);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     x = v128.load32_splat(a + 1 * ars);
@@ -245,41 +256,40 @@ export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
 }
 
 /**
- * acc[r][j] = sum_k a[r, k] * w[k, j] for 1 row(s) and nv (1..4, a constant after inlining) v128 columns: the
- * recurrent product h @ R of one unit block. a rows at a + r * as, w rows (panel rows) at w + k * ws (bytes).
+ * As rnnAccumG4 for one row.
  * Four k values per row come in one v128 load and are broadcast by lane shuffles.
  */
 // @ts-ignore: decorator
 @inline
-export function rnnAccum1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
+export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, x = b0;
   const k4 = k & ~3;
   let p = 0;
   for (; p < k4; p += 4) {
     const v0 = v128.load(a);
-    b0 = v128.load(w + 0 * ws);
-    if (nv > 1) b1 = v128.load(w + 0 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 0 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 0 * ws, 48);
+    b0 = v128.load(w);
+    if (nv > 1) b1 = v128.load(w + gs);
+    if (nv > 2) b2 = v128.load(w + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     b0 = v128.load(w + 1 * ws);
-    if (nv > 1) b1 = v128.load(w + 1 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 1 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 1 * ws, 48);
+    if (nv > 1) b1 = v128.load(w + 1 * ws + gs);
+    if (nv > 2) b2 = v128.load(w + 1 * ws + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 1 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     b0 = v128.load(w + 2 * ws);
-    if (nv > 1) b1 = v128.load(w + 2 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 2 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 2 * ws, 48);
+    if (nv > 1) b1 = v128.load(w + 2 * ws + gs);
+    if (nv > 2) b2 = v128.load(w + 2 * ws + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 2 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     b0 = v128.load(w + 3 * ws);
-    if (nv > 1) b1 = v128.load(w + 3 * ws, 16);
-    if (nv > 2) b2 = v128.load(w + 3 * ws, 32);
-    if (nv > 3) b3 = v128.load(w + 3 * ws, 48);
+    if (nv > 1) b1 = v128.load(w + 3 * ws + gs);
+    if (nv > 2) b2 = v128.load(w + 3 * ws + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 3 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     a += 16;
@@ -287,15 +297,29 @@ export function rnnAccum1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k:
   }
   for (; p < k; p++) {
     b0 = v128.load(w);
-    if (nv > 1) b1 = v128.load(w, 16);
-    if (nv > 2) b2 = v128.load(w, 32);
-    if (nv > 3) b3 = v128.load(w, 48);
+    if (nv > 1) b1 = v128.load(w + gs);
+    if (nv > 2) b2 = v128.load(w + 2 * gs);
+    if (nv > 3) b3 = v128.load(w + 3 * gs);
     x = v128.load32_splat(a);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
     a += 4;
     w += ws;
   }
   v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16); if (nv > 2) v128.store(acc, c02, 32); if (nv > 3) v128.store(acc, c03, 48);
+}
+
+/** rnnAccumG4 on a packed panel (v128 columns 16 bytes apart). */
+// @ts-ignore: decorator
+@inline
+export function rnnAccum4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
+  rnnAccumG4(nv, a, ars, w, ws, 16, k, acc);
+}
+
+/** rnnAccumG1 on a packed panel. */
+// @ts-ignore: decorator
+@inline
+export function rnnAccum1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
+  rnnAccumG1(nv, a, ars, w, ws, 16, k, acc);
 }
 
 /** R [rows, G*u] (row stride G*u) -> panels [q][row][g][UB], zero past u. */
@@ -395,6 +419,9 @@ export function simple_rnn_step_f32_simd(p: usize, s: i32): void {
   const xp = <usize>rnnParam(p, RNN_P_XP) + <usize>t * <usize>rnnParam(p, RNN_P_XST);
   const xsb = <usize>rnnParam(p, RNN_P_XSB);
   const rw = <usize>rnnParam(p, RNN_P_RW);
+  const wqs = <usize>rnnParam(p, RNN_P_WQ);
+  const ws = <usize>rnnParam(p, RNN_P_WS);
+  const xqs = <usize>rnnParam(p, RNN_P_XQ);
   const rowBytes = <usize>up << 2;
   const hBase = <usize>rnnParam(p, RNN_P_H);
   const hPrev = hBase + (s & 1 ? <usize>B * rowBytes : 0);
@@ -406,17 +433,17 @@ export function simple_rnn_step_f32_simd(p: usize, s: i32): void {
   const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
   const writeOut = seq || maskMode != 0 || s == T - 1;
   const nq = up >> 4;
-  const panelBytes = <usize>u << 6;
   for (let q = 0; q < nq; q++) {
-    const wq = rw + <usize>q * panelBytes;
+    // 16 consecutive units = 4 v128 columns, 16 bytes apart in both layouts
+    const wq = rw + <usize>q * wqs;
     for (let b0 = 0; b0 < B; ) {
       const rows = B - b0 >= 4 ? 4 : 1;
-      if (rows == 4) rnnAccum4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
-      else rnnAccum1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, 64, u, RNN_ACC);
+      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, RNN_ACC);
+      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, RNN_ACC);
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
         const ok = rnnValid(maskMode, mask, b, t, T);
-        const xq = xp + <usize>b * xsb + (<usize>q << 6);
+        const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const acc = RNN_ACC + (<usize>r << 6);
         const hq = (<usize>b * rowBytes) + (<usize>q << 6);
         const orow = outNow + <usize>b * osb;

@@ -31,7 +31,7 @@ const options = {
   minSamples: args.quick ? 3 : 5,
   maxTime: args.quick ? 0.3 : 1,
   maxSamples: 200,
-  rounds: Number(args.rounds ?? (args.quick ? 1 : 2)),
+  rounds: Number(args.rounds ?? (args.quick ? 1 : 3)),
 };
 if (!Number.isInteger(options.rounds) || options.rounds < 1) {
   console.error(`bench: rounds must be a positive integer, got ${args.rounds}`);

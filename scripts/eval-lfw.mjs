@@ -54,14 +54,14 @@ lines.push(
   '- **Verify**: all image pairs; threshold calibrated on 20 identities and tested on the other 20 (2-fold), so',
   '  the balanced accuracy is not fitted to the pairs it is measured on. The thresholds are Euclidean distances',
   '  between 128-d descriptors (dlib\'s usual threshold is 0.6).',
-  '- The tiny rows at 160 use the smallest input size that does not shrink a 150-pixel image; the @416 rows',
+  '- The tiny rows use inputSize \'auto\': 160, the smallest input size that does not shrink a 150-pixel image; the @416 rows',
   '  (face-api\'s default size) show what upsampling the small images 2.8x costs the detector.',
   '',
 );
 for (const backend of backends) {
   const rs = results.filter((r) => r.backend === backend);
   if (!rs.length) continue;
-  lines.push(`## ${backend} (${rs[0].engine})`, '');
+  lines.push(`## ${backend}: ${rs[0].engine}`, "");
   lines.push('| pipeline | top-1 (mean) | top-1 (nearest sample) | no face (of 400) / retried | identify threshold (EER thr.) | open-set acc. | verify threshold (EER) | verify bal. acc. (2-fold) | ms / image |');
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of rs) {

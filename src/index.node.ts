@@ -6,5 +6,6 @@ setPlatform(nodePlatform);
 
 export * from './api.js';
 export { loadWeightsFromFile } from './nn/weights/node.js';
+export { saveModel, loadModelFromFile, saveWeightsToFile, loadWeightsIntoModel } from './nn/io-node.js';
 export { decodeImage } from './face/image-node.js';
 export { saveGallery, loadGallery } from './face/gallery-node.js';

@@ -20,7 +20,7 @@ export interface CommonOptions {
   mtcnnModelPath?: string;
   verbose: boolean;
   detector: 'tiny' | 'mtcnn';
-  inputSize?: number;
+  inputSize?: number | 'auto';
   minScore?: number;
   minFace?: number;
   align?: 'landmarks' | '68' | 'none';
@@ -72,7 +72,7 @@ export function detectOptions(o: CommonOptions, landmarks: DetectOptions['withLa
   const d: DetectOptions = { detector: o.detector };
   if (o.detector === 'tiny') {
     if (o.minFace !== undefined) throw new CliError('--min-face is an MTCNN option; add --detector mtcnn', EXIT.USAGE);
-    if (o.inputSize !== undefined) d.inputSize = o.inputSize;
+    d.inputSize = o.inputSize ?? 'auto';
     if (o.minScore !== undefined) d.scoreThreshold = o.minScore;
   } else {
     if (o.inputSize !== undefined) throw new CliError('--input-size is a TinyFaceDetector option; it does not apply to --detector mtcnn', EXIT.USAGE);

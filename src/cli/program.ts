@@ -18,7 +18,8 @@ const numIn = (name: string, lo: number, hi: number) => (v: string): number => {
   if (v.trim() === '' || !Number.isFinite(n) || n < lo || n > hi) throw new OptionError(`${name} must be a number in [${lo}, ${hi}], got '${v}'`);
   return n;
 };
-const inputSize = (v: string): number => {
+const inputSize = (v: string): number | 'auto' => {
+  if (v === 'auto') return 'auto';
   const n = intIn('--input-size', 128, 608)(v);
   if (n % 32 !== 0) throw new OptionError(`--input-size must be a multiple of 32 in [128, 608], got '${v}'`);
   return n;
@@ -40,7 +41,11 @@ function common(cmd: Command): Command {
 function detection(cmd: Command): Command {
   return cmd
     .addOption(new Option('--detector <name>', 'face detector').choices(['tiny', 'mtcnn']).default('tiny'))
-    .option('--input-size <px>', 'TinyFaceDetector input side, a multiple of 32 in 128..608 (default 416)', inputSize)
+    .option(
+      '--input-size <px>',
+      "TinyFaceDetector input side: a multiple of 32 in 128..608, or 'auto' (default): the image's longer side rounded up to a multiple of 32, clamped to 128..608",
+      inputSize,
+    )
     .option('--min-score <p>', 'minimum face score (tiny: its score threshold, default 0.5; mtcnn: O-Net threshold, default 0.7)', numIn('--min-score', 0, 1))
     .option('--min-face <px>', 'MTCNN smallest face side (default 20)', numIn('--min-face', 1, 100000));
 }

@@ -48,7 +48,13 @@ export interface FaceRecognizerOptions {
 }
 
 /** Options of detect(): the detector, 68 landmarks, and the chosen detector's own options. */
-export interface DetectOptions extends TinyFaceDetectOptions, MtcnnDetectOptions {
+export interface DetectOptions extends Omit<TinyFaceDetectOptions, 'inputSize'>, MtcnnDetectOptions {
+  /**
+   * TinyFaceDetector's input side: a multiple of 32 in [128, 608] (default 416, face-api's), or 'auto': the
+   * smallest multiple of 32 that covers the image's longer side, clamped to [128, 608], so small images are not
+   * upsampled and large ones get the most detail (better on both evaluation sets: docs/eval-*.md).
+   */
+  inputSize?: number | 'auto';
   /** 'tiny' (default): TinyFaceDetector; 'mtcnn': MTCNN (with its 5 landmarks). */
   detector?: DetectorName;
   /** Add 68 landmarks per face: true (FaceLandmark68Net) or 'tiny' (FaceLandmark68TinyNet). Default false. */
@@ -134,7 +140,11 @@ export class FaceRecognizer {
         throw new InvalidArgumentError(`${where}: give engine or backend / threads, not both (the engine has its backend)`);
       }
       if (typeof (o.engine as Engine)?.stats !== 'function') throw new InvalidArgumentError(`${where}: engine must be an Engine from createEngine()`);
-      o.engine.stats(); // throws if it was disposed
+      try {
+        o.engine.tensor([0], [1]).dispose(); // the one public operation that says whether the engine is open
+      } catch {
+        throw new InvalidArgumentError(`${where}: the engine was disposed`);
+      }
       return new FaceRecognizer(o.engine, false, o);
     }
     const eo: EngineOptions = {};
@@ -267,9 +277,11 @@ export class FaceRecognizer {
       rest[k] = v;
     }
     // Validate before any model loads or image decodes: a bad option is the caller's error, whatever else is wrong.
-    if (detector === 'tiny') tinyDetectOptions(rest as TinyFaceDetectOptions);
+    const auto = rest.inputSize === 'auto';
+    if (detector === 'tiny') tinyDetectOptions((auto ? { ...rest, inputSize: 416 } : rest) as TinyFaceDetectOptions);
     else normalizeDetectOptions(rest as MtcnnDetectOptions);
     const image = await this.image(img, 'FaceRecognizer.detect: image');
+    if (auto) rest.inputSize = autoInputSize(image);
     let faces: DetectedFace[];
     if (detector === 'tiny') {
       const det = await this.net<TinyFaceDetector>('tiny');
@@ -472,6 +484,11 @@ export class RecognizerGallery extends FaceGallery {
     );
     return faces.map((f, i) => ({ ...f, result: results[i]! }));
   }
+}
+
+/** inputSize 'auto': the smallest multiple of 32 covering the longer side, in [128, 608]. */
+export function autoInputSize(image: { width: number; height: number }): number {
+  return Math.min(608, Math.max(128, Math.ceil(Math.max(image.width, image.height) / 32) * 32));
 }
 
 interface ParsedFace {

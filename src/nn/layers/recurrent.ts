@@ -180,7 +180,7 @@ export class Recurrent extends Layer {
     };
     if (this.cell !== 'simpleRnn') attrs.recurrentActivation = this.recurrentActivation;
     if (this.cell === 'gru') attrs.resetAfter = this.resetAfter;
-    const [dK, dR, dB, dx] = recurrentGrad(ctx.engine, this.cell, { x, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias, hseq, dy }, attrs);
+    const [dK, dR, dB, dx] = recurrentGrad(ctx.engine, this.cell, { x, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias, hseq, dy }, attrs as never);
     if (!needDx) dx!.dispose();
     const grads = [dK!, dR!];
     if (this.useBias) grads.push(dB!);

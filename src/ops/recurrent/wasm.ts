@@ -9,77 +9,97 @@ import { dirSlot, direction, IN, type RecurrentNorm } from './spec.js';
 /** Param slots of assembly/rnn.ts (RNN_P_*). */
 const P = {
   B: 0, U: 1, UP: 2, T: 3, XP: 4, XSB: 5, XST: 6, RW: 7, AUX: 8, MASK: 9, MASKMODE: 10, H: 11, C: 12, Z: 13, RH: 14,
-  OUT: 15, OSB: 16, OST: 17, SEQ: 18, ACT: 19, RACT: 20, ZERO: 21, REV: 22, FLIP: 23, RESET_AFTER: 24, SIZE: 32,
+  OUT: 15, OSB: 16, OST: 17, SEQ: 18, ACT: 19, RACT: 20, ZERO: 21, REV: 22, FLIP: 23, RESET_AFTER: 24,
+  WQ: 25, WS: 26, WG: 27, XQ: 28, XG: 29, AQ: 30, AG: 31, SIZE: 32,
 } as const;
 
 const SEQ_KERNEL = { lstm: 'lstm_seq_f32_simd', gru: 'gru_seq_f32_simd', simpleRnn: 'simple_rnn_seq_f32_simd' } as const;
 const MERGE_CODE = { sum: 1, mul: 2, ave: 3 } as const;
 
 /**
- * Packs the weights into the interleaved layouts, precomputes x W + b for every step and both directions with one
- * GEMM (the matmul op's kernels), then runs each direction's whole sequence in one call (lstm_seq_f32_simd...).
+ * x W + b for every step with one GEMM per direction (the matmul op's kernels), then each direction's whole
+ * sequence in one call (lstm_seq_f32_simd...). Units a multiple of the block (4; SimpleRNN 16): the kernels read
+ * the Keras-layout weights in place, nothing is copied per call. Otherwise the weights are packed first into
+ * unit-padded, gate-interleaved copies (assembly/rnn.ts), both directions' projections in one GEMM.
  */
 export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: KernelArgs<WasmStorage, RecurrentNorm>): void {
   const { batch: B, steps: T, features: F, units: u, G, dirs } = a;
   // SimpleRNN has one gate: blocks of 16 units keep the 4 x 16 register block of the other cells.
-  const L = recurrentLayout(a, G === 1 ? 16 : 4);
-  const { up, N } = L;
+  const UB = G === 1 ? 16 : 4;
+  const L = recurrentLayout(a, UB);
+  const inPlace = u % UB === 0;
+  const { up } = L;
   const stateSize = 5 * B * up;
-  const sizes = [F * N, N, L.rows * N, dirs * L.rwSize, dirs * 3 * up, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1];
+  const gateBias = a.cell === 'gru' && a.resetAfter;
+  // Projection columns per direction and in all; packed: both directions side by side in one [rows, N] matrix.
+  const nd = G * up;
+  const N = inPlace ? nd : dirs * nd;
+  const xpSize = inPlace ? dirs * L.rows * nd : L.rows * N;
+  const sizes = inPlace
+    ? [1, 1, xpSize, 1, 1, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1]
+    : [F * N, N, xpSize, dirs * L.rwSize, dirs * 3 * up, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1];
   be.withScratch(sizes, (wp, bp, xp, rw, aux, st, prm, ms) => {
-    const gateBias = a.cell === 'gru' && a.resetAfter;
+    const st_ = (ptr: number, size: number): WasmStorage => ({ ptr, size });
+    const gemm = (w: WasmStorage, bias: WasmStorage | undefined, out: number, n: number) =>
+      matmulWasm(be, {
+        inputs: [inputs[IN.x]!, w, bias, undefined],
+        inShapes: [[L.rows, F], [F, n], bias ? [n] : undefined, undefined],
+        outputs: [st_(out, L.rows * n)],
+        outShapes: [[L.rows, n]],
+        attrs: prepareMatmul([[L.rows, F], [F, n], bias ? [n] : undefined], {}).attrs,
+      });
+
     for (let d = 0; d < dirs; d++) {
-      const w = inputs[dirSlot(d, 'kernel')]!;
-      const r = inputs[dirSlot(d, 'recurrentKernel')]!;
-      const bias = inputs[dirSlot(d, 'bias')];
-      const colOff = d * G * up * 4;
-      be.call('rnn_pack_rows_f32', w.ptr, F, u, G, L.UB, wp + colOff, N);
-      // Input bias (GRU resetAfter: row 0 of [2, 3u]); absent: zeros.
-      be.call('rnn_pack_rows_f32', bias?.ptr ?? 0, 1, u, G, L.UB, bp + colOff, N);
-      be.call('rnn_pack_panels_f32', r.ptr, u, u, G, L.UB, rw + d * L.rwSize * 4);
-      const peep = inputs[dirSlot(d, 'peephole')];
-      if (peep) be.call('rnn_pack_rows_f32', peep.ptr, 1, u, 3, L.UB, aux + d * 3 * up * 4, 0);
-      if (gateBias && bias) be.call('rnn_pack_rows_f32', bias.ptr + 3 * u * 4, 1, u, 3, L.UB, aux + d * 3 * up * 4, 0);
       const s0 = st + d * stateSize * 4;
       be.call('rnn_pad_rows_f32', inputs[dirSlot(d, 'initialH')]?.ptr ?? 0, B, u, up, s0);
       if (a.cell === 'lstm') be.call('rnn_pad_rows_f32', inputs[dirSlot(d, 'initialC')]?.ptr ?? 0, B, u, up, s0 + 2 * B * up * 4);
+      if (inPlace) {
+        // XP_d [rows, G*u] = x W_d + b_d (GRU resetAfter: the bias's first row, its first 3u values)
+        gemm(inputs[dirSlot(d, 'kernel')]!, inputs[dirSlot(d, 'bias')], xp + d * L.rows * nd * 4, nd);
+        continue;
+      }
+      const bias = inputs[dirSlot(d, 'bias')];
+      const colOff = d * nd * 4;
+      be.call('rnn_pack_rows_f32', inputs[dirSlot(d, 'kernel')]!.ptr, F, u, G, UB, wp + colOff, N);
+      be.call('rnn_pack_rows_f32', bias?.ptr ?? 0, 1, u, G, UB, bp + colOff, N);
+      be.call('rnn_pack_panels_f32', inputs[dirSlot(d, 'recurrentKernel')]!.ptr, u, u, G, UB, rw + d * L.rwSize * 4);
+      const peep = inputs[dirSlot(d, 'peephole')];
+      if (peep) be.call('rnn_pack_rows_f32', peep.ptr, 1, u, 3, UB, aux + d * 3 * up * 4, 0);
+      if (gateBias && bias) be.call('rnn_pack_rows_f32', bias.ptr + 3 * u * 4, 1, u, 3, UB, aux + d * 3 * up * 4, 0);
     }
-
-    // XP [rows, N] = x [rows, F] @ W' + b': one GEMM for every step of both directions.
-    const mm = prepareMatmul([[L.rows, F], [F, N], [N]], {}).attrs;
-    const st_ = (ptr: number, size: number): WasmStorage => ({ ptr, size });
-    matmulWasm(be, {
-      inputs: [inputs[IN.x]!, st_(wp, F * N), st_(bp, N), undefined],
-      inShapes: [[L.rows, F], [F, N], [N], undefined],
-      outputs: [st_(xp, L.rows * N)],
-      outShapes: [[L.rows, N]],
-      attrs: mm,
-    });
+    // Packed: XP [rows, N] = x W' + b', every step of both directions in one GEMM.
+    if (!inPlace) gemm(st_(wp, F * N), st_(bp, N), xp, N);
 
     const out = outputs[0]!;
     const mask = inputs[IN.mask];
+    // XP elements between batch rows / steps (rows in x's memory order: b*T + t, or t*B + b time-major)
+    const xsb = a.timeMajor ? N : T * N;
+    const xst = a.timeMajor ? B * N : N;
     for (let d = 0; d < dirs; d++) {
       const { reversed, flipOut } = direction(a, d);
       const s0 = st + d * stateSize * 4;
-      const outBase = L.mergeScratch ? ms + d * L.outSize * 4 : out.ptr + d * L.outDirOffset * 4;
-      const hasAux = !!inputs[dirSlot(d, 'peephole')] || (gateBias && !!inputs[dirSlot(d, 'bias')]);
+      const bias = inputs[dirSlot(d, 'bias')];
+      const peep = inputs[dirSlot(d, 'peephole')];
+      let auxPtr = 0;
+      if (inPlace) auxPtr = peep ? peep.ptr : gateBias && bias ? bias.ptr + 3 * u * 4 : 0;
+      else if (peep || (gateBias && bias)) auxPtr = aux + d * 3 * up * 4;
       const p = new Array<number>(P.SIZE).fill(0);
       p[P.B] = B;
       p[P.U] = u;
       p[P.UP] = up;
       p[P.T] = T;
-      p[P.XP] = xp + d * G * up * 4;
-      p[P.XSB] = L.xsb * 4;
-      p[P.XST] = L.xst * 4;
-      p[P.RW] = rw + d * L.rwSize * 4;
-      p[P.AUX] = hasAux ? aux + d * 3 * up * 4 : 0;
+      p[P.XP] = inPlace ? xp + d * L.rows * nd * 4 : xp + d * nd * 4;
+      p[P.XSB] = xsb * 4;
+      p[P.XST] = xst * 4;
+      p[P.RW] = inPlace ? inputs[dirSlot(d, 'recurrentKernel')]!.ptr : rw + d * L.rwSize * 4;
+      p[P.AUX] = auxPtr;
       p[P.MASK] = mask?.ptr ?? 0;
       p[P.MASKMODE] = a.maskMode;
       p[P.H] = s0;
       p[P.C] = s0 + 2 * B * up * 4;
       p[P.Z] = s0 + 3 * B * up * 4;
       p[P.RH] = s0 + 4 * B * up * 4;
-      p[P.OUT] = outBase;
+      p[P.OUT] = L.mergeScratch ? ms + d * L.outSize * 4 : out.ptr + d * L.outDirOffset * 4;
       p[P.OSB] = L.osb * 4;
       p[P.OST] = L.ost * 4;
       p[P.SEQ] = a.returnSequences ? 1 : 0;
@@ -89,6 +109,17 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
       p[P.REV] = reversed ? 1 : 0;
       p[P.FLIP] = flipOut ? 1 : 0;
       p[P.RESET_AFTER] = a.resetAfter ? 1 : 0;
+      // Block / gate strides (bytes). In place: gates u apart, blocks UB units apart. Packed: per block
+      // contiguous (R: u rows of G*UB floats; XP and aux: G (3) v128 per block). SimpleRNN's 4 columns are
+      // always 16 bytes apart.
+      const gate = G === 1 ? 16 : inPlace ? u * 4 : 16;
+      p[P.WQ] = inPlace ? UB * 4 : u * G * UB * 4;
+      p[P.WS] = inPlace ? G * u * 4 : G * UB * 4;
+      p[P.WG] = gate;
+      p[P.XQ] = inPlace ? UB * 4 : G * UB * 4;
+      p[P.XG] = gate;
+      p[P.AQ] = inPlace ? 16 : 48;
+      p[P.AG] = inPlace ? u * 4 : 16;
       const pd = prm + d * P.SIZE * 4;
       writeI32(be, pd, p);
       be.call(SEQ_KERNEL[a.cell], pd);
