@@ -20,8 +20,9 @@ export function drawOverlay(canvas: HTMLCanvasElement, width: number, height: nu
   if (canvas.height !== height) canvas.height = height;
   const ctx = canvas.getContext('2d')!;
   ctx.clearRect(0, 0, width, height);
-  // Line widths and text in image pixels, scaled so they read the same on small and large photos.
-  const unit = Math.max(1, Math.max(width, height) / 700);
+  // Line widths and text in image pixels, scaled by how much CSS shrinks the photo, so that tags read at about
+  // 14 CSS px whatever the photo's size (the overlay must be laid out, i.e. visible, before drawing).
+  const unit = Math.max(1, width / (canvas.clientWidth || Math.min(width, 700)));
   const font = Math.round(14 * unit);
   ctx.font = `600 ${font}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
@@ -35,12 +36,16 @@ export function drawOverlay(canvas: HTMLCanvasElement, width: number, height: nu
     ctx.strokeStyle = colour;
     ctx.strokeRect(x, y, w, h);
     if (f.landmarks) {
+      // Dots in the face's colour with a thin dark rim, visible on light and dark skin and backgrounds alike.
       ctx.fillStyle = colour;
-      const r = Math.max(1.2, 1.4 * unit);
+      ctx.strokeStyle = 'rgba(0, 0, 0, 0.6)';
+      ctx.lineWidth = 0.6 * unit;
+      const r = Math.max(1.3, 1.5 * unit);
       for (const p of f.landmarks) {
         ctx.beginPath();
         ctx.arc(p.x, p.y, f.landmarks.length === 5 ? r * 1.8 : r, 0, 2 * Math.PI);
         ctx.fill();
+        ctx.stroke();
       }
     }
     // The tag: "1 Leonard 0.43" above the box (inside it when the box touches the top).

@@ -103,7 +103,7 @@ async function loadModels(): Promise<void> {
   const s = readSettings();
   status(`Loading the ${s.detector === 'tiny' ? 'TinyFaceDetector' : 'MTCNN'} models…`);
   const ms = await pipeline!.load(s);
-  ui.loadInfo.textContent = `Models for these settings loaded in ${Math.round(ms)} ms (not counted above).`;
+  ui.loadInfo.textContent = ms < 1 ? 'Models for these settings were already loaded.' : `Models for these settings loaded in ${Math.round(ms)} ms (not counted above).`;
   status('Ready.');
 }
 
@@ -183,9 +183,9 @@ async function analyse(image: RgbaImage, label: string): Promise<void> {
 const fmt = (ms: number | null): string => (ms === null ? '–' : ms < 10 ? ms.toFixed(1) : String(Math.round(ms)));
 
 function render(a: Analysis, image: RgbaImage, label: string): void {
-  drawOverlay(ui.overlay, image.width, image.height, a.faces);
   ui.stage.dataset.hasImage = '';
   ui.frame.hidden = false;
+  drawOverlay(ui.overlay, image.width, image.height, a.faces);
 
   ui.faces.replaceChildren(
     ...a.faces.map((f, i) => {

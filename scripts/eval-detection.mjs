@@ -38,7 +38,8 @@ lines.push(
   'true positive when it overlaps a not yet matched ground-truth box with IoU >= 0.5 (greedy, best score first, as',
   'PASCAL VOC). TinyFaceDetector\'s boxes include the forehead and are looser than these tight boxes, so many correct',
   'detections land at IoU 0.4-0.5: the IoU 0.3 columns show how much of the gap that is. 18 faces is a small set: one',
-  'face is 5.6 points of recall.',
+  'face is 5.6 points of recall. "ms / image": wall time on this 2-core machine, shared with other work while it ran',
+  '(indicative only; webgpu is Mesa lavapipe, a CPU rasteriser).',
   '',
 );
 for (const backend of backends) {

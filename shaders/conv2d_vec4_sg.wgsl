@@ -6,6 +6,8 @@
 // a loop over the lanes, so this halves the loads per FMA against conv2d_vec4.wgsl (about 2x faster there).
 // Needs cin/groups % 4 == 0 and cout/groups % (4*CB) == 0. No early return: subgroup ops need every lane, so
 // pixels past the end compute a clamped copy and skip the store. Entry `gemm`: 1x1 stride-1 unpadded, one group.
+// Split-K (SPLIT > 1, small output maps): dispatch z cuts the K = kh*kw*cin/4 channel steps into SPLIT slices;
+// each writes raw partial sums to out[slice][m][cout] and conv2d_reduce.wgsl adds them and applies the epilogue.
 enable subgroups;
 // #include "lib/activation.wgsl"
 
@@ -21,12 +23,14 @@ override CIN_ALL: u32 = 4u;   // input channels (pixel stride of x)
 override COUT: u32 = 4u;      // output channels
 override COUT_G: u32 = 4u;    // output channels per group
 override CB: u32 = 4u;        // vec4 output-channel blocks per invocation: 1, 2 or 4
+override SPLIT: u32 = 1u;     // K slices (dispatch z); > 1 writes partial sums
 override HAS_BIAS: bool = false;
 override HAS_SCALE: bool = false;
 override HAS_SHIFT: bool = false;
 override PRELU: bool = false;
 override CIN4: u32 = CIN / 4u;
 override COUT4: u32 = COUT / 4u;
+override STEPS: u32 = KH * KW * CIN4;  // K in 4-channel steps
 
 struct Params {
   h: i32,
@@ -66,9 +70,19 @@ fn epilogue(v0: vec4<f32>, cb: u32) -> vec4<f32> {
   return activate4(v, a);
 }
 
-// Stores pixel m's CB channel blocks starting at cb0.
-fn store(m: u32, cb0: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>) {
+// Stores pixel m's CB channel blocks starting at cb0: through the epilogue, or raw into K slice `sl`.
+fn store(m: u32, cb0: u32, sl: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>) {
   if (m >= p.m) { return; }
+  if (SPLIT > 1u) {
+    let o = (sl * p.m + m) * COUT4 + cb0;
+    out[o] = a0;
+    if (CB > 1u) { out[o + 1u] = a1; }
+    if (CB > 3u) {
+      out[o + 2u] = a2;
+      out[o + 3u] = a3;
+    }
+    return;
+  }
   let o = m * COUT4 + cb0;
   out[o] = epilogue(a0, cb0);
   if (CB > 1u) { out[o + 1u] = epilogue(a1, cb0 + 1u); }
@@ -147,17 +161,23 @@ fn step(acc: ptr<function, Acc>, wi: u32, lo: vec2<u32>, x0: vec4<f32>, x1: vec4
   }
 }
 
-fn finish(m0: u32, cb0: u32, acc: Acc) {
-  store(m0, cb0, acc.a00, acc.a01, acc.a02, acc.a03);
-  store(m0 + 1u, cb0, acc.a10, acc.a11, acc.a12, acc.a13);
-  store(m0 + 2u, cb0, acc.a20, acc.a21, acc.a22, acc.a23);
-  store(m0 + 3u, cb0, acc.a30, acc.a31, acc.a32, acc.a33);
+fn finish(m0: u32, cb0: u32, sl: u32, acc: Acc) {
+  store(m0, cb0, sl, acc.a00, acc.a01, acc.a02, acc.a03);
+  store(m0 + 1u, cb0, sl, acc.a10, acc.a11, acc.a12, acc.a13);
+  store(m0 + 2u, cb0, sl, acc.a20, acc.a21, acc.a22, acc.a23);
+  store(m0 + 3u, cb0, sl, acc.a30, acc.a31, acc.a32, acc.a33);
+}
+
+// This invocation's K slice: 0 when SPLIT = 1, so the step ranges fold to constants there.
+fn slice(wz: u32) -> u32 {
+  return select(wz, 0u, SPLIT == 1u);
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
         @builtin(subgroup_invocation_id) lane: u32) {
-  let m0 = (gid.x + gid.z * p.rowStride) * 4u;
+  // Dispatch z is the K slice with SPLIT > 1 (small maps, x never overflows), else pixel blocks past 65535 WGs.
+  let m0 = (gid.x + select(gid.z, 0u, SPLIT > 1u) * p.rowStride) * 4u;
   let cb0 = wid.y * CB;
   let g4 = i32(((cb0 * 4u) / COUT_G) * CIN4);  // this group's first input channel, in vec4
   let lo = laneOffsets(lane);
@@ -165,28 +185,36 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let o1 = origin(m0 + 1u);
   let o2 = origin(m0 + 2u);
   let o3 = origin(m0 + 3u);
+  let sl = slice(wid.z);
+  let k1 = ((sl + 1u) * STEPS) / SPLIT;
   var acc: Acc;
-  for (var ky = 0; ky < i32(KH); ky++) {
-    for (var kx = 0; kx < i32(KW); kx++) {
-      let t0 = tap(o0, ky, kx, g4);
-      let t1 = tap(o1, ky, kx, g4);
-      let t2 = tap(o2, ky, kx, g4);
-      let t3 = tap(o3, ky, kx, g4);
-      var wi = (u32(ky) * KW + u32(kx)) * CIN * COUT4 + cb0;
-      for (var c4 = 0u; c4 < CIN4; c4++) {
-        step(&acc, wi, lo, xload(t0, c4), xload(t1, c4), xload(t2, c4), xload(t3, c4));
-        wi += 4u * COUT4;
-      }
+  // Channel steps k0..k1 in (tap, 4-channel block) order, walked tap by tap.
+  var k = (sl * STEPS) / SPLIT;
+  while (k < k1) {
+    let t = k / CIN4;
+    let c0 = k - t * CIN4;
+    let c1 = min(CIN4, k1 - t * CIN4);
+    let ky = i32(t / KW);
+    let kx = i32(t % KW);
+    let t0 = tap(o0, ky, kx, g4);
+    let t1 = tap(o1, ky, kx, g4);
+    let t2 = tap(o2, ky, kx, g4);
+    let t3 = tap(o3, ky, kx, g4);
+    var wi = (t * CIN + c0 * 4u) * COUT4 + cb0;
+    for (var c4 = c0; c4 < c1; c4++) {
+      step(&acc, wi, lo, xload(t0, c4), xload(t1, c4), xload(t2, c4), xload(t3, c4));
+      wi += 4u * COUT4;
     }
+    k = t * CIN4 + c1;
   }
-  finish(m0, cb0, acc);
+  finish(m0, cb0, sl, acc);
 }
 
 // 1x1, stride 1, no padding, one group: out[m, :] = x[m, :] * F.
 @compute @workgroup_size(WG)
 fn gemm(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
         @builtin(subgroup_invocation_id) lane: u32) {
-  let m0 = (gid.x + gid.z * p.rowStride) * 4u;
+  let m0 = (gid.x + select(gid.z, 0u, SPLIT > 1u) * p.rowStride) * 4u;
   let cb0 = wid.y * CB;
   let lo = laneOffsets(lane);
   let last = p.m - 1u;
@@ -194,11 +222,14 @@ fn gemm(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wi
   let r1 = min(m0 + 1u, last) * CIN4;
   let r2 = min(m0 + 2u, last) * CIN4;
   let r3 = min(m0 + 3u, last) * CIN4;
+  let sl = slice(wid.z);
+  let c0 = (sl * CIN4) / SPLIT;
+  let c1 = ((sl + 1u) * CIN4) / SPLIT;
   var acc: Acc;
-  var wi = cb0;
-  for (var c4 = 0u; c4 < CIN4; c4++) {
+  var wi = c0 * 4u * COUT4 + cb0;
+  for (var c4 = c0; c4 < c1; c4++) {
     step(&acc, wi, lo, x[r0 + c4], x[r1 + c4], x[r2 + c4], x[r3 + c4]);
     wi += 4u * COUT4;
   }
-  finish(m0, cb0, acc);
+  finish(m0, cb0, sl, acc);
 }

@@ -3,11 +3,13 @@
 // GEMM (the matmul op) into `xp`; a step adds the recurrent product h R and runs the gate math, the c/h update,
 // masking and the output store fused, on vec4s of 4 units.
 //
-// Layouts (src/ops/recurrent/webgpu.ts packs them with shaders/rnn_util.wgsl), in vec4 units, nq = up / 4
-// blocks of 4 units (units padded to up):
+// Layouts, in vec4 units, nq = up / 4 blocks of 4 units. One direction with units a multiple of 4 reads Keras's
+// layouts in place (xp = x W + b [rows][G][nq], R [u][G][nq], peepholes / GRU recurrent bias [3][nq]): no
+// per-call copies. Otherwise src/ops/recurrent/webgpu.ts packs (shaders/rnn_util.wgsl), units padded to up:
 //   xp    [rows][dir][q][G]           one GEMM row per (batch, time), both directions side by side
 //   rw    [dir][q][k < up][G]         recurrent kernel panels, zero rows/cols past the real units
 //   aux   [dir][q][3]                 LSTM peepholes (i, f, o) or GRU recurrent bias (z, r, h)
+// and Params' strides say which.
 //   state [dir][5][B][q]              h ping-pong (2), c, GRU reset-before z and r*h
 //   out   f32, element (dir, b, pos, j) at dir*outDir + b*osb + pos*ost + j
 //
@@ -52,6 +54,21 @@ struct Params {
   rwDir: u32,     // rw vec4 per direction
   dirs: u32,
   rowStride: u32, // invocations per row of a 2-D dispatch grid
+  // Where a unit block's data sits (vec4 units): packed (per block contiguous) or Keras's layout read in place
+  // (gates nq apart). rw element (q, k, g) at d * rwDir + q * wq + k * ws + g * wgs; xp's gate g of block q at
+  // row + d * xpDir + q * xq + g * xgs; aux at auxOff + d * auxDir + q * aq + g * ags.
+  wq: u32,
+  ws: u32,
+  wgs: u32,
+  xq: u32,
+  xgs: u32,
+  xpDir: u32,
+  aq: u32,
+  ags: u32,
+  auxDir: u32,
+  auxOff: u32,
+  _p0: u32,
+  _p1: u32,
 }
 
 @group(0) @binding(0) var<storage, read> xp: array<vec4<f32>>;
@@ -108,7 +125,8 @@ struct Acc {
 }
 
 // Sum over k of h[r][k] * R[k][gate g, unit block], gates g0 <= g < g1 (constants at every call). h rows at
-// hb + r * nq (vec4), panel rows at wb + k * G. Padded R rows are zero, so k runs over whole vec4s of h.
+// hb + r * nq (vec4), R rows at wb + k * ws, gates wgs apart. Padded R rows are zero, so k runs over whole vec4s
+// of h.
 fn accumulate(hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) -> Acc {
   var A: Acc;
   let z = vec4<f32>(0.0);
@@ -121,31 +139,31 @@ fn accumulate(hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) -> Acc {
     if (BR > 2u && rows > 2u) { h2 = loadH(hb + 2u * p.nq + k4); }
     var h3 = z;
     if (BR > 3u && rows > 3u) { h3 = loadH(hb + 3u * p.nq + k4); }
-    let w0 = wb + k4 * 4u * G;
+    let w0 = wb + k4 * 4u * p.ws;
     {
       if (g0 <= 0u && g1 > 0u) {
-        let w = loadW(w0 + 0u * G + 0u);
+        let w = loadW(w0 + 0u * p.ws + 0u * p.wgs);
         A.a00 = fma(vec4<f32>(h0.x), w, A.a00);
         if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.x), w, A.a10); }
         if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.x), w, A.a20); }
         if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.x), w, A.a30); }
       }
       if (g0 <= 1u && g1 > 1u) {
-        let w = loadW(w0 + 0u * G + 1u);
+        let w = loadW(w0 + 0u * p.ws + 1u * p.wgs);
         A.a01 = fma(vec4<f32>(h0.x), w, A.a01);
         if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.x), w, A.a11); }
         if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.x), w, A.a21); }
         if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.x), w, A.a31); }
       }
       if (g0 <= 2u && g1 > 2u) {
-        let w = loadW(w0 + 0u * G + 2u);
+        let w = loadW(w0 + 0u * p.ws + 2u * p.wgs);
         A.a02 = fma(vec4<f32>(h0.x), w, A.a02);
         if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.x), w, A.a12); }
         if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.x), w, A.a22); }
         if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.x), w, A.a32); }
       }
       if (g0 <= 3u && g1 > 3u) {
-        let w = loadW(w0 + 0u * G + 3u);
+        let w = loadW(w0 + 0u * p.ws + 3u * p.wgs);
         A.a03 = fma(vec4<f32>(h0.x), w, A.a03);
         if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.x), w, A.a13); }
         if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.x), w, A.a23); }
@@ -154,28 +172,28 @@ fn accumulate(hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) -> Acc {
     }
     {
       if (g0 <= 0u && g1 > 0u) {
-        let w = loadW(w0 + 1u * G + 0u);
+        let w = loadW(w0 + 1u * p.ws + 0u * p.wgs);
         A.a00 = fma(vec4<f32>(h0.y), w, A.a00);
         if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.y), w, A.a10); }
         if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.y), w, A.a20); }
         if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.y), w, A.a30); }
       }
       if (g0 <= 1u && g1 > 1u) {
-        let w = loadW(w0 + 1u * G + 1u);
+        let w = loadW(w0 + 1u * p.ws + 1u * p.wgs);
         A.a01 = fma(vec4<f32>(h0.y), w, A.a01);
         if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.y), w, A.a11); }
         if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.y), w, A.a21); }
         if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.y), w, A.a31); }
       }
       if (g0 <= 2u && g1 > 2u) {
-        let w = loadW(w0 + 1u * G + 2u);
+        let w = loadW(w0 + 1u * p.ws + 2u * p.wgs);
         A.a02 = fma(vec4<f32>(h0.y), w, A.a02);
         if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.y), w, A.a12); }
         if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.y), w, A.a22); }
         if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.y), w, A.a32); }
       }
       if (g0 <= 3u && g1 > 3u) {
-        let w = loadW(w0 + 1u * G + 3u);
+        let w = loadW(w0 + 1u * p.ws + 3u * p.wgs);
         A.a03 = fma(vec4<f32>(h0.y), w, A.a03);
         if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.y), w, A.a13); }
         if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.y), w, A.a23); }
@@ -184,28 +202,28 @@ fn accumulate(hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) -> Acc {
     }
     {
       if (g0 <= 0u && g1 > 0u) {
-        let w = loadW(w0 + 2u * G + 0u);
+        let w = loadW(w0 + 2u * p.ws + 0u * p.wgs);
         A.a00 = fma(vec4<f32>(h0.z), w, A.a00);
         if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.z), w, A.a10); }
         if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.z), w, A.a20); }
         if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.z), w, A.a30); }
       }
       if (g0 <= 1u && g1 > 1u) {
-        let w = loadW(w0 + 2u * G + 1u);
+        let w = loadW(w0 + 2u * p.ws + 1u * p.wgs);
         A.a01 = fma(vec4<f32>(h0.z), w, A.a01);
         if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.z), w, A.a11); }
         if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.z), w, A.a21); }
         if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.z), w, A.a31); }
       }
       if (g0 <= 2u && g1 > 2u) {
-        let w = loadW(w0 + 2u * G + 2u);
+        let w = loadW(w0 + 2u * p.ws + 2u * p.wgs);
         A.a02 = fma(vec4<f32>(h0.z), w, A.a02);
         if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.z), w, A.a12); }
         if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.z), w, A.a22); }
         if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.z), w, A.a32); }
       }
       if (g0 <= 3u && g1 > 3u) {
-        let w = loadW(w0 + 2u * G + 3u);
+        let w = loadW(w0 + 2u * p.ws + 3u * p.wgs);
         A.a03 = fma(vec4<f32>(h0.z), w, A.a03);
         if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.z), w, A.a13); }
         if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.z), w, A.a23); }
@@ -214,28 +232,28 @@ fn accumulate(hb: u32, rows: u32, wb: u32, g0: u32, g1: u32) -> Acc {
     }
     {
       if (g0 <= 0u && g1 > 0u) {
-        let w = loadW(w0 + 3u * G + 0u);
+        let w = loadW(w0 + 3u * p.ws + 0u * p.wgs);
         A.a00 = fma(vec4<f32>(h0.w), w, A.a00);
         if (BR > 1u) { A.a10 = fma(vec4<f32>(h1.w), w, A.a10); }
         if (BR > 2u) { A.a20 = fma(vec4<f32>(h2.w), w, A.a20); }
         if (BR > 3u) { A.a30 = fma(vec4<f32>(h3.w), w, A.a30); }
       }
       if (g0 <= 1u && g1 > 1u) {
-        let w = loadW(w0 + 3u * G + 1u);
+        let w = loadW(w0 + 3u * p.ws + 1u * p.wgs);
         A.a01 = fma(vec4<f32>(h0.w), w, A.a01);
         if (BR > 1u) { A.a11 = fma(vec4<f32>(h1.w), w, A.a11); }
         if (BR > 2u) { A.a21 = fma(vec4<f32>(h2.w), w, A.a21); }
         if (BR > 3u) { A.a31 = fma(vec4<f32>(h3.w), w, A.a31); }
       }
       if (g0 <= 2u && g1 > 2u) {
-        let w = loadW(w0 + 3u * G + 2u);
+        let w = loadW(w0 + 3u * p.ws + 2u * p.wgs);
         A.a02 = fma(vec4<f32>(h0.w), w, A.a02);
         if (BR > 1u) { A.a12 = fma(vec4<f32>(h1.w), w, A.a12); }
         if (BR > 2u) { A.a22 = fma(vec4<f32>(h2.w), w, A.a22); }
         if (BR > 3u) { A.a32 = fma(vec4<f32>(h3.w), w, A.a32); }
       }
       if (g0 <= 3u && g1 > 3u) {
-        let w = loadW(w0 + 3u * G + 3u);
+        let w = loadW(w0 + 3u * p.ws + 3u * p.wgs);
         A.a03 = fma(vec4<f32>(h0.w), w, A.a03);
         if (BR > 1u) { A.a13 = fma(vec4<f32>(h1.w), w, A.a13); }
         if (BR > 2u) { A.a23 = fma(vec4<f32>(h2.w), w, A.a23); }
@@ -284,25 +302,27 @@ fn stepOf(d: u32, s: u32) -> Step {
 fn cell(gs: array<vec4<f32>, 4>, k: Step, r: u32, b: u32, q: u32) {
   let nq = p.nq;
   let BQ = p.B * nq;
-  let xb = b * p.xsb + k.t * p.xst + k.d * G * nq + q * G;
+  let xb = b * p.xsb + k.t * p.xst + k.d * p.xpDir + q * p.xq;
+  let xg = p.xgs;
   let hp = loadH(k.hPrev + r * nq + q);
   let hasAux = ((p.flags >> (4u * k.d)) & 4u) != 0u;
-  let ab = k.d * 3u * nq + q * 3u;
+  let ab = p.auxOff + k.d * p.auxDir + q * p.aq;
+  let ag = p.ags;
   var h2: vec4<f32>;
   var c2 = vec4<f32>(0.0);
   if (CELL == 1u) {
     let ci = k.st + 2u * BQ + b * nq + q;
     let c = state[ci];
     var gi = gs[0] + xp[xb];
-    var gf = gs[1] + xp[xb + 1u];
-    let gg = gs[2] + xp[xb + 2u];
-    var go = gs[3] + xp[xb + 3u];
+    var gf = gs[1] + xp[xb + xg];
+    let gg = gs[2] + xp[xb + 2u * xg];
+    var go = gs[3] + xp[xb + 3u * xg];
     if (hasAux) {
       gi = fma(aux[ab], c, gi);
-      gf = fma(aux[ab + 1u], c, gf);
+      gf = fma(aux[ab + ag], c, gf);
     }
     c2 = fma(act(gf, RACT), c, act(gi, RACT) * act(gg, ACT));
-    if (hasAux) { go = fma(aux[ab + 2u], c2, go); }
+    if (hasAux) { go = fma(aux[ab + 2u * ag], c2, go); }
     h2 = act(go, RACT) * act(c2, ACT);
   } else if (CELL == 2u) {
     var bz = vec4<f32>(0.0);
@@ -310,17 +330,17 @@ fn cell(gs: array<vec4<f32>, 4>, k: Step, r: u32, b: u32, q: u32) {
     var bh = vec4<f32>(0.0);
     if (hasAux) {
       bz = aux[ab];
-      brr = aux[ab + 1u];
-      bh = aux[ab + 2u];
+      brr = aux[ab + ag];
+      bh = aux[ab + 2u * ag];
     }
     let z = act(gs[0] + bz + xp[xb], RACT);
-    let rg = act(gs[1] + brr + xp[xb + 1u], RACT);
-    let hh = act(fma(rg, gs[2] + bh, xp[xb + 2u]), ACT);
+    let rg = act(gs[1] + brr + xp[xb + xg], RACT);
+    let hh = act(fma(rg, gs[2] + bh, xp[xb + 2u * xg]), ACT);
     h2 = fma(z, hp, (1.0 - z) * hh);
   } else if (CELL == 3u) {
     // second half: acc[r*G + 2] = (r*h) R_h; z from the first half
     let z = state[k.st + 3u * BQ + b * nq + q];
-    let hh = act(gs[2] + xp[xb + 2u], ACT);
+    let hh = act(gs[2] + xp[xb + 2u * xg], ACT);
     h2 = fma(z, hp, (1.0 - z) * hh);
   } else {
     h2 = act(gs[0] + xp[xb], ACT);
@@ -351,10 +371,11 @@ fn cell(gs: array<vec4<f32>, 4>, k: Step, r: u32, b: u32, q: u32) {
 // GRU resetAfter=false, first half: z -> state, r*h -> the r*h rows.
 fn cellZr(gs: array<vec4<f32>, 4>, k: Step, r: u32, b: u32, q: u32) {
   let nq = p.nq;
-  let xb = b * p.xsb + k.t * p.xst + k.d * G * nq + q * G;
+  let xb = b * p.xsb + k.t * p.xst + k.d * p.xpDir + q * p.xq;
+  let xg = p.xgs;
   let hp = loadH(k.hPrev + r * nq + q);
   state[k.st + 3u * p.B * nq + b * nq + q] = act(gs[0] + xp[xb], RACT);
-  let rg = act(gs[1] + xp[xb + 1u], RACT);
+  let rg = act(gs[1] + xp[xb + xg], RACT);
   storeH(k.rh + r * nq + q, rg * hp);
 }
 
@@ -407,7 +428,7 @@ fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
   let v = wideInvocation(gid);
   if (!v.ok) { return; }
   let k = wideStep(v);
-  let wb = v.d * p.rwDir + v.q * p.nq * 4u * G;
+  let wb = v.d * p.rwDir + v.q * p.wq;
   var A: Acc;
   if (CELL == 3u) {
     A = accumulate(k.rh, v.rows, wb, 2u, 3u);
@@ -426,7 +447,7 @@ fn step_zr(@builtin(global_invocation_id) gid: vec3<u32>) {
   let v = wideInvocation(gid);
   if (!v.ok) { return; }
   let k = wideStep(v);
-  cellsZr(accumulate(k.hPrev, v.rows, v.d * p.rwDir + v.q * p.nq * 4u * G, 0u, 2u), k, v.rows, v.b0, v.q);
+  cellsZr(accumulate(k.hPrev, v.rows, v.d * p.rwDir + v.q * p.wq, 0u, 2u), k, v.rows, v.b0, v.q);
 }
 
 @compute @workgroup_size(WG)
@@ -455,16 +476,16 @@ fn persist(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid
     k.rh = 2u * BR * nq;
     if (CELL == 3u) {
       for (var q = lid; q < nq; q += WG) {
-        cellsZr(accumulate(k.hPrev, rows, wd + q * nq * 4u * G, 0u, 2u), k, rows, b0, q);
+        cellsZr(accumulate(k.hPrev, rows, wd + q * p.wq, 0u, 2u), k, rows, b0, q);
       }
       workgroupBarrier();
     }
     for (var q = lid; q < nq; q += WG) {
       var A: Acc;
       if (CELL == 3u) {
-        A = accumulate(k.rh, rows, wd + q * nq * 4u * G, 2u, 3u);
+        A = accumulate(k.rh, rows, wd + q * p.wq, 2u, 3u);
       } else {
-        A = accumulate(k.hPrev, rows, wd + q * nq * 4u * G, 0u, G);
+        A = accumulate(k.hPrev, rows, wd + q * p.wq, 0u, G);
       }
       cells(A, k, rows, b0, q);
     }

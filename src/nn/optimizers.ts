@@ -16,6 +16,10 @@ export interface Optimizer {
   readonly iterations: number;
   /** Keras-style config. */
   config(): Record<string, unknown>;
+  /** Moves a parameter's slots to a replacement tensor (the model re-created its weight). */
+  rekey(old: Tensor, fresh: Tensor): void;
+  /** Drops every slot (they restart at zero). */
+  reset(): void;
   /** Frees the slots. */
   dispose(): void;
 }
@@ -49,6 +53,12 @@ class Slots {
       this.map.set(p, s);
     }
     return s;
+  }
+  rekey(old: Tensor, fresh: Tensor): void {
+    const s = this.map.get(old);
+    if (!s) return;
+    this.map.delete(old);
+    this.map.set(fresh, s);
   }
   dispose(): void {
     for (const s of this.map.values()) s.forEach((t) => t.dispose());
@@ -88,6 +98,14 @@ export class Adam implements Optimizer {
     return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, global_clipnorm: this.clipNorm || null };
   }
 
+  rekey(old: Tensor, fresh: Tensor): void {
+    this.slots.rekey(old, fresh);
+  }
+
+  reset(): void {
+    this.slots.dispose();
+  }
+
   dispose(): void {
     this.slots.dispose();
   }
@@ -121,6 +139,14 @@ export class SGD implements Optimizer {
 
   config(): Record<string, unknown> {
     return { learning_rate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, global_clipnorm: this.clipNorm || null };
+  }
+
+  rekey(old: Tensor, fresh: Tensor): void {
+    this.slots.rekey(old, fresh);
+  }
+
+  reset(): void {
+    this.slots.dispose();
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // the device (forward ops, the backward ops of src/ops/*-grad, in-place optimiser updates), reading back only
 // the epoch's loss / accuracy sums once per epoch.
 import { Engine } from '../runtime/engine.js';
-import { fail, InvalidArgumentError, InvalidModelFileError, UnsupportedError } from '../runtime/errors.js';
+import { DeviceLostError, fail, InvalidArgumentError, InvalidModelFileError, UnsupportedError } from '../runtime/errors.js';
 import { Tensor } from '../runtime/tensor.js';
 import { softmaxCrossEntropy } from '../ops/loss-grad/index.js';
 import { sumSquares } from '../ops/optimizer-grad/index.js';
@@ -437,8 +437,15 @@ export class Sequential {
       history.history.val_loss = [];
       if (accuracy) history.history.val_acc = [];
     }
+    // Optimiser steps update the weights in place on the device, which a device loss would undo silently (the
+    // engine recomputes lost tensors from how they were made). So the weights are re-made from host values
+    // after every epoch, and an epoch during which the engine moved to another backend is run again from there.
+    let snapshot = await this.getWeights();
+    this.rebase(snapshot);
+    let retried = false;
     for (let epoch = 0; epoch < epochs; epoch++) {
       const t0 = performance.now();
+      const backend0 = this.engine.backendName;
       if (o.shuffle ?? true) rng.shuffle(order);
       const acc = this.engine.tensor([0, 0], [2]);
       const valAcc = valX ? this.engine.tensor([0, 0], [2]) : null;
@@ -449,6 +456,16 @@ export class Sequential {
         }
         if (valX && valAcc) this.evaluateInto(valX, valY!, batchSize, valAcc);
         const [sums, valSums] = await Promise.all([acc.data(), valAcc ? valAcc.data() : Promise.resolve(null)]);
+        if (this.engine.backendName !== backend0) {
+          if (retried) throw new DeviceLostError(`fit: the ${backend0} device was lost twice during training`);
+          retried = true;
+          this.rebase(snapshot);
+          this.compiled!.optimizer.reset();
+          epoch--;
+          continue;
+        }
+        snapshot = await this.getWeights();
+        this.rebase(snapshot);
         const logs: EpochLogs = { loss: sums[0]! / (nTrain * rps) };
         if (accuracy) logs.acc = sums[1]! / (nTrain * rps);
         if (valSums && valX) {
@@ -506,6 +523,17 @@ export class Sequential {
     return Promise.all(this.weights.map((w) => w.tensor.data()));
   }
 
+  /** Re-creates every weight tensor from host values (so a device loss recovers them), keeping optimiser slots. */
+  private rebase(values: readonly Float32Array[]): void {
+    const opt = this.compiled?.optimizer;
+    this.weights.forEach((w, i) => {
+      const fresh = this.engine.tensor(values[i]!, w.shape);
+      opt?.rekey(w.tensor, fresh);
+      w.tensor.dispose();
+      w.tensor = fresh;
+    });
+  }
+
   /** Replaces the weights' values (Keras set_weights order); optimiser slots restart. */
   setWeights(values: readonly Float32Array[]): void {
     this.checkOpen('setWeights');
@@ -517,14 +545,12 @@ export class Sequential {
       if (!(v instanceof Float32Array) || v.length !== w.tensor.size) fail('setWeights', `weight ${i} '${w.name}' needs ${w.tensor.size} float32 values (shape [${w.shape.join(', ')}]), got ${v instanceof Float32Array ? v.length : typeof v}`);
       toHost('setWeights', `weight '${w.name}'`, v, w.shape);
     });
-    for (const l of this.layers) {
-      for (const w of l.weights) {
-        const i = ws.indexOf(w);
-        const fresh = this.engine.tensor(values[i]!, w.shape);
-        w.tensor.dispose();
-        w.tensor = fresh;
-      }
-    }
+    this.compiled?.optimizer.reset();
+    ws.forEach((w, i) => {
+      const fresh = this.engine.tensor(values[i]!, w.shape);
+      w.tensor.dispose();
+      w.tensor = fresh;
+    });
   }
 
   /** Weights as tfjs weight specs + one ArrayBuffer (what the browser stores; Node: saveModel writes files). */

@@ -5,11 +5,36 @@ import type { Conv2dNorm } from './spec.js';
 const WG = 64;
 /** Output pixels per invocation (every kernel). */
 const PIX = 4;
+/**
+ * Split-K: when the output alone gives fewer than TARGET_WORKGROUPS workgroups (small maps), K is cut into up to
+ * MAX_SPLIT slices of at least MIN_SLICE_STEPS 4-channel steps, summed by a second pass (conv2d_reduce).
+ */
+const TARGET_WORKGROUPS = 64;
+const MAX_SPLIT = 16;
+const MIN_SLICE_STEPS = 32;
+
+type AdapterInfo = { subgroupMinSize?: number; subgroupMaxSize?: number };
+const info = (be: WebGpuBackend) => (be.device as GPUDevice & { adapterInfo?: AdapterInfo }).adapterInfo;
 
 /** Subgroup kernels assume every subgroup has at least 8 lanes (they broadcast from lanes 0..7). */
 function hasSubgroups(be: WebGpuBackend): boolean {
-  const info = (be.device as GPUDevice & { adapterInfo?: { subgroupMinSize?: number } }).adapterInfo;
-  return be.device.features.has('subgroups') && (info?.subgroupMinSize ?? 0) >= 8;
+  return be.device.features.has('subgroups') && (info(be)?.subgroupMinSize ?? 0) >= 8;
+}
+
+/**
+ * Workgroup size of the subgroup kernels for `pixelBlocks` blocks of pixels: 64, or on small maps just enough
+ * whole subgroups to cover them (one 8-lane subgroup for a 4x4 map on lavapipe, not 64 lanes of which 60 idle).
+ */
+function subgroupWorkgroup(be: WebGpuBackend, pixelBlocks: number): number {
+  const sg = info(be)?.subgroupMaxSize ?? WG;
+  return Math.min(WG, Math.ceil(pixelBlocks / sg) * sg);
+}
+
+/** K slices for a dispatch of `workgroups` workgroups over `steps` channel steps (1: no split). */
+export function splitFor(workgroups: number, steps: number): number {
+  let s = 1;
+  while (s < MAX_SPLIT && workgroups * s < TARGET_WORKGROUPS && steps / (2 * s) >= MIN_SLICE_STEPS) s *= 2;
+  return s;
 }
 
 /** Sizes that vary per call without a new pipeline (spatial dims, pads), matching `Params` in the shaders. */
@@ -20,16 +45,57 @@ function params(a: Conv2dNorm, rowStride: number): ArrayBuffer {
   return u;
 }
 
+type Extras = readonly [GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined];
+
+/** Second pass of a split-K conv: out = epilogue(sum of the `split` partial-sum slices in `part`). */
+function reduceSplits(be: WebGpuBackend, a: Conv2dNorm, part: GpuStorage, split: number, extras: Extras, out: GpuStorage): void {
+  const m = a.n * a.oh * a.ow;
+  const [gx, gy] = grid(Math.ceil((m * a.cout) / 4 / WG));
+  const u = new ArrayBuffer(16);
+  new Uint32Array(u, 0, 2).set([m, gx * WG]);
+  new Float32Array(u, 8, 1)[0] = a.alpha;
+  const [bias, scale, shift, prelu] = extras;
+  be.dispatch({
+    shader: 'conv2d_reduce',
+    constants: { ACT: a.code, WG, COUT: a.cout, SPLIT: split, HAS_BIAS: a.hasBias, HAS_SCALE: a.hasScale, HAS_SHIFT: a.hasShift, PRELU: a.hasPrelu },
+    bindings: [part, bias ?? part, scale ?? part, shift ?? part, prelu ?? part, out],
+    uniforms: u,
+    workgroups: [gx, gy],
+  });
+}
+
+/**
+ * Runs `dispatch` into the output, or with split > 1 into a temporary partial-sum buffer that a reduce pass
+ * then folds into the output (the buffer goes back to the pool after the submit).
+ */
+function withSplit(be: WebGpuBackend, a: Conv2dNorm, split: number, extras: Extras, out: GpuStorage, dispatch: (target: GpuStorage) => void): void {
+  if (split === 1) {
+    dispatch(out);
+    return;
+  }
+  const part = be.alloc(split * a.n * a.oh * a.ow * a.cout);
+  try {
+    dispatch(part);
+    reduceSplits(be, a, part, split, extras, out);
+  } finally {
+    be.release(part);
+  }
+}
+
 /**
  * Picks the kernel: dedicated depthwise (multiplier 1, channels % 4), the vec4 implicit GEMM (channels per group
  * % 4; subgroup-shared filter loads where the device has subgroups; its `gemm` entry for 1x1 stride-1 unpadded
- * single-group convs) or the scalar general fallback.
+ * single-group convs; split-K on small maps), conv2d_splitk for tiny maps without subgroups, or the scalar
+ * general fallback.
  */
 export function conv2dWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: KernelArgs<GpuStorage, Conv2dNorm>): void {
   const [x, f, bias, scale, shift, prelu] = inputs;
+  const out = outputs[0]!;
   const m = a.n * a.oh * a.ow;
   const dummy = f!; // bound in place of absent extras, never read
-  const bindings = [x!, f!, bias ?? dummy, scale ?? dummy, shift ?? dummy, prelu ?? dummy, outputs[0]!];
+  const extras: Extras = [bias, scale, shift, prelu];
+  const bind = (target: GpuStorage) => [x!, f!, bias ?? dummy, scale ?? dummy, shift ?? dummy, prelu ?? dummy, target];
+  const bindings = bind(out);
   const common = {
     ACT: a.code,
     WG,
@@ -65,20 +131,44 @@ export function conv2dWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: K
   const [gx, gz] = grid(Math.ceil(pixelBlocks / WG));
   const workgroups = [gx, Math.ceil(a.cout / 4), gz] as const;
   const channels = { CIN: a.cinG, CIN_ALL: a.cin, COUT: a.cout, COUT_G: a.coutG };
+  const taps = a.kh * a.kw;
   if (a.cinG % 4 === 0 && a.coutG % 4 === 0) {
-    const pointwise = a.kh === 1 && a.kw === 1 && a.sh === 1 && a.sw === 1 && a.groups === 1 && a.padT + a.padB + a.padL + a.padR === 0;
+    const pointwise = taps === 1 && a.sh === 1 && a.sw === 1 && a.groups === 1 && a.padT + a.padB + a.padL + a.padR === 0;
     const entryPoint = pointwise ? 'gemm' : 'main';
+    const steps = (pointwise ? 1 : taps) * (a.cinG / 4);
     if (hasSubgroups(be)) {
       // Channel blocks per invocation: the most (of 4, 2, 1 vec4) that divide a group's output channels.
       const cb = [4, 2, 1].find((c) => (a.coutG / 4) % c === 0)!;
-      be.dispatch({
-        shader: 'conv2d_vec4_sg',
-        entryPoint,
-        constants: { ...common, ...channels, CB: cb },
-        bindings,
-        uniforms: params(a, gx * WG),
-        workgroups: [gx, a.cout / 4 / cb, gz],
-      });
+      const wg = subgroupWorkgroup(be, pixelBlocks);
+      const [sx, sz] = grid(Math.ceil(pixelBlocks / wg));
+      // Split K only on maps that fit one 64-lane row of pixel blocks; larger ones have workgroups enough.
+      const split = pixelBlocks <= WG ? splitFor(sx * (a.cout / 4 / cb), steps) : 1;
+      withSplit(be, a, split, extras, out, (target) =>
+        be.dispatch({
+          shader: 'conv2d_vec4_sg',
+          entryPoint,
+          constants: { ...common, ...channels, WG: wg, CB: cb, SPLIT: split },
+          bindings: bind(target),
+          uniforms: params(a, sx * wg),
+          workgroups: [sx, a.cout / 4 / cb, split > 1 ? split : sz],
+        }),
+      );
+      return;
+    }
+    // Tiny maps (or small ones under a window): lanes over output channels, pixels shared (conv2d_splitk).
+    if (a.groups === 1 && (m <= 16 || (m < 64 && taps > 1))) {
+      const wg = Math.min(WG, Math.ceil(a.cout / 4 / 8) * 8);
+      const base = Math.ceil(m / PIX) * Math.ceil(a.cout / 4 / wg);
+      const split = splitFor(base, taps * (a.cin / 4));
+      withSplit(be, a, split, extras, out, (target) =>
+        be.dispatch({
+          shader: 'conv2d_splitk',
+          constants: { ...common, WG: wg, CIN: a.cin, COUT: a.cout, SPLIT: split },
+          bindings: bind(target),
+          uniforms: params(a, 0),
+          workgroups: [Math.ceil(m / PIX), Math.ceil(a.cout / 4 / wg), split],
+        }),
+      );
       return;
     }
     be.dispatch({ shader: 'conv2d_vec4', entryPoint, constants: { ...common, ...channels }, bindings, uniforms: params(a, gx * WG), workgroups });
@@ -87,12 +177,14 @@ export function conv2dWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: K
   // Scalar loads for other channel counts: channel blocks per invocation must stay inside one group.
   const sgBlocks = a.groups === 1 ? (a.cout <= 4 ? 1 : a.cout <= 8 ? 2 : 4) : [4, 2, 1].find((c) => a.coutG % (4 * c) === 0);
   if (sgBlocks && hasSubgroups(be)) {
+    const wg = subgroupWorkgroup(be, pixelBlocks);
+    const [sx, sz] = grid(Math.ceil(pixelBlocks / wg));
     be.dispatch({
       shader: 'conv2d_sg',
-      constants: { ...common, ...channels, CB: sgBlocks },
+      constants: { ...common, ...channels, WG: wg, CB: sgBlocks },
       bindings,
-      uniforms: params(a, gx * WG),
-      workgroups: [gx, Math.ceil(a.cout / (4 * sgBlocks)), gz],
+      uniforms: params(a, sx * wg),
+      workgroups: [sx, Math.ceil(a.cout / (4 * sgBlocks)), sz],
     });
     return;
   }

@@ -51,15 +51,17 @@ function plan(be: WebGpuBackend, a: RecurrentNorm, L: RecurrentLayout): Plan {
 }
 
 /**
- * Packs the weights (shaders/rnn_util.wgsl), precomputes x W + b for every step and both directions with one
- * GEMM (the matmul op's kernel), then runs the recurrence (shaders/rnn.wgsl): all of it recorded into the one
- * command encoder, no host round-trip.
+ * x W + b for every step by one GEMM (the matmul op's kernel), then the recurrence (shaders/rnn.wgsl), all
+ * recorded into the one command encoder, no host round-trip. One direction with units a multiple of 4 reads the
+ * Keras-layout weights in place; otherwise they are packed first (shaders/rnn_util.wgsl): units padded, gates
+ * interleaved per block, both directions in one buffer and one GEMM.
  */
 export function recurrentWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: KernelArgs<GpuStorage, RecurrentNorm>): void {
   const { batch: B, steps: T, features: F, units: u, G, dirs } = a;
   const L = recurrentLayout(a, 4);
   const { up, nq, N } = L;
-  const rwDir = up * G * up; // floats: padded rows too, so a step's k loop needs no tail
+  const inPlace = dirs === 1 && u % 4 === 0;
+  const rwDir = up * G * up; // packed floats per direction: padded rows too, so a step's k loop needs no tail
   const stateDir = 5 * B * up;
   const x = inputs[IN.x]!;
   const temps: GpuStorage[] = [];
@@ -68,11 +70,7 @@ export function recurrentWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }
     temps.push(s);
     return s;
   };
-  const wp = tmp(F * N);
-  const bp = tmp(N);
   const xp = tmp(L.rows * N);
-  const rw = tmp(dirs * rwDir);
-  const aux = tmp(dirs * 3 * up);
   const state = tmp(dirs * stateDir);
   const ms = L.mergeScratch ? tmp(dirs * L.outSize) : null;
 
@@ -91,37 +89,57 @@ export function recurrentWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }
       workgroups: groups,
     });
   };
+  const gemm = (w: GpuStorage, bias: GpuStorage | undefined, n: number) =>
+    matmulWebGpu(be, {
+      inputs: [x, w, bias, undefined],
+      inShapes: [[L.rows, F], [F, n], bias ? [n] : undefined, undefined],
+      outputs: [xp],
+      outShapes: [[L.rows, n]],
+      attrs: prepareMatmul([[L.rows, F], [F, n], bias ? [n] : undefined], {}).attrs,
+    });
 
   const gateBias = a.cell === 'gru' && a.resetAfter;
-  let auxFlags = 0;
+  let flags = 0;
+  let rw: GpuStorage;
+  let aux: GpuStorage;
+  // Strides in vec4 (see Params in shaders/rnn.wgsl).
+  let layout: { wq: number; ws: number; wgs: number; xq: number; xgs: number; xpDir: number; aq: number; ags: number; auxDir: number; auxOff: number };
+  if (inPlace) {
+    const bias = inputs[dirSlot(0, 'bias')];
+    const peep = inputs[dirSlot(0, 'peephole')];
+    // XP [rows, G*u] = x W + b (GRU resetAfter: the bias's first row, its first 3u values)
+    gemm(inputs[dirSlot(0, 'kernel')]!, bias, G * u);
+    rw = inputs[dirSlot(0, 'recurrentKernel')]!;
+    aux = peep ?? (gateBias && bias ? bias : x);
+    if (peep || (gateBias && bias)) flags |= 4;
+    layout = { wq: 1, ws: G * nq, wgs: nq, xq: 1, xgs: nq, xpDir: 0, aq: 1, ags: nq, auxDir: 0, auxOff: peep ? 0 : 3 * nq };
+  } else {
+    const wp = tmp(F * N);
+    const bp = tmp(N);
+    rw = tmp(dirs * rwDir);
+    aux = tmp(dirs * 3 * up);
+    for (let d = 0; d < dirs; d++) {
+      const bias = inputs[dirSlot(d, 'bias')];
+      const peep = inputs[dirSlot(d, 'peephole')];
+      util('pack_rows', inputs[dirSlot(d, 'kernel')], wp, F * G * up, { rows: F, dstOff: d * G * up, dstStride: N });
+      util('pack_rows', bias, bp, G * up, { dstOff: d * G * up });
+      util('pack_panels', inputs[dirSlot(d, 'recurrentKernel')], rw, rwDir, { rows: up, dstOff: d * rwDir });
+      if (peep) util('pack_rows', peep, aux, 3 * up, { G: 3, dstOff: d * 3 * up });
+      if (gateBias && bias) util('pack_rows', bias, aux, 3 * up, { G: 3, srcOff: 3 * u, dstOff: d * 3 * up });
+      if (peep || (gateBias && bias)) flags |= 4 << (4 * d);
+    }
+    // XP [rows, N] = x W' + b': every step of both directions in one GEMM.
+    gemm(wp, bp, N);
+    layout = { wq: up * G, ws: G, wgs: 1, xq: G, xgs: 1, xpDir: G * nq, aq: 3, ags: 1, auxDir: 3 * nq, auxOff: 0 };
+  }
   for (let d = 0; d < dirs; d++) {
-    const bias = inputs[dirSlot(d, 'bias')];
-    const peep = inputs[dirSlot(d, 'peephole')];
-    util('pack_rows', inputs[dirSlot(d, 'kernel')], wp, F * G * up, { rows: F, dstOff: d * G * up, dstStride: N });
-    util('pack_rows', bias, bp, G * up, { dstOff: d * G * up });
-    util('pack_panels', inputs[dirSlot(d, 'recurrentKernel')], rw, rwDir, { rows: up, dstOff: d * rwDir });
-    if (peep) util('pack_rows', peep, aux, 3 * up, { G: 3, dstOff: d * 3 * up });
-    if (gateBias && bias) util('pack_rows', bias, aux, 3 * up, { G: 3, srcOff: 3 * u, dstOff: d * 3 * up });
-    if (peep || (gateBias && bias)) auxFlags |= 4 << (4 * d);
     util('pad_rows', inputs[dirSlot(d, 'initialH')], state, B * up, { dstOff: d * stateDir });
     if (a.cell === 'lstm') util('pad_rows', inputs[dirSlot(d, 'initialC')], state, B * up, { dstOff: d * stateDir + 2 * B * up });
-  }
-
-  // XP [rows, N] = x [rows, F] @ W' + b': every step of both directions in one GEMM.
-  matmulWebGpu(be, {
-    inputs: [x, wp, bp, undefined],
-    inShapes: [[L.rows, F], [F, N], [N], undefined],
-    outputs: [xp],
-    outShapes: [[L.rows, N]],
-    attrs: prepareMatmul([[L.rows, F], [F, N], [N]], {}).attrs,
-  });
-
-  const P = plan(be, a, L);
-  let flags = auxFlags;
-  for (let d = 0; d < dirs; d++) {
     const { reversed, flipOut } = direction(a, d);
     flags |= ((reversed ? 1 : 0) | (flipOut ? 2 : 0)) << (4 * d);
   }
+
+  const P = plan(be, a, L);
   const out = ms ?? outputs[0]!;
   const cellCode = a.cell === 'gru' && !a.resetAfter ? 3 : CELL_CODE[a.cell];
   const constants = {
@@ -142,8 +160,13 @@ export function recurrentWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }
   const nrb = Math.ceil(B / P.BR);
   const invocations = nq * nrb * dirs;
   const groups = grid(Math.ceil(invocations / STEP_WG));
+  const xn = inPlace ? G * nq : N / 4; // xp vec4 per row
+  const l = layout;
   const params = (s0: number, s1: number) =>
-    new Uint32Array([B, u, nq, T, s0, s1, L.xsb / 4, L.xst / 4, L.osb, L.ost, L.outDirOffset, flags, stateDir / 4, rwDir / 4, dirs, groups[0] * STEP_WG]);
+    new Uint32Array([
+      B, u, nq, T, s0, s1, a.timeMajor ? xn : T * xn, a.timeMajor ? B * xn : xn, L.osb, L.ost, L.outDirOffset, flags,
+      stateDir / 4, rwDir / 4, dirs, groups[0] * STEP_WG, l.wq, l.ws, l.wgs, l.xq, l.xgs, l.xpDir, l.aq, l.ags, l.auxDir, l.auxOff, 0, 0,
+    ]);
   const bindings = [xp, rw, aux, inputs[IN.mask] ?? x, state, out];
   if (P.persist) {
     be.dispatch({ shader: 'rnn', entryPoint: 'persist', constants, bindings, uniforms: params(0, T), workgroups: [nrb * dirs] });

@@ -125,6 +125,18 @@ export const conv2dCases: OpCase[] = [
   conv('activation prelu', [1, 6, 6, 8], [3, 3, 8, 8], { padding: 'same', activation: 'prelu' }, { bias: true, prelu: true }),
   conv('activation prelu depthwise', [1, 6, 6, 8], [3, 3, 1, 8], { groups: 8, padding: 'same', activation: 'prelu' }, { prelu: true }),
   conv('activation sigmoid 1x1 cout 2 (MTCNN score head)', [1, 5, 5, 32], [1, 1, 32, 2], { activation: 'sigmoid' }, { bias: true }),
+  // Small maps with a long K: split-K (partial sums + a reduce pass) on subgroup devices, lanes over output
+  // channels (conv2d_splitk) without subgroups.
+  conv('split-K 3x3 on 4x4x64 -> 64, bias + bn + relu', [1, 4, 4, 64], [3, 3, 64, 64], { padding: 'same', activation: 'relu' }, { bias: true, scale: true, shift: true }),
+  conv('split-K slice ends inside a tap: 3x3 cin 36 on 3x3', [1, 3, 3, 36], [3, 3, 36, 16], { padding: 'same' }, { bias: true }),
+  conv('split-K 1x1 on 2x2x256 -> 32 (GEMM entry)', [1, 2, 2, 256], [1, 1, 256, 32], {}, { bias: true }),
+  conv('split-K batch 2, 2x2 maps, prelu', [2, 2, 2, 128], [3, 3, 128, 32], { padding: 'same', activation: 'prelu' }, { prelu: true }),
+  conv('split-K leakyRelu alpha 0.2, 5x5 map', [1, 5, 5, 96], [3, 3, 96, 32], { padding: 'same', activation: 'leakyRelu', alpha: 0.2 }, { scale: true }),
+  conv('split-K groups 2 on 4x4x64', [1, 4, 4, 64], [3, 3, 32, 64], { groups: 2, padding: 'same' }, { bias: true }),
+  conv('small map stride 2 dilation 2 -> 3x3 out, cout 20', [1, 7, 7, 32], [3, 3, 32, 20], { strides: 2, dilations: 2, padding: 'same' }, { bias: true }),
+  conv('small map cout 264 (lanes past one workgroup)', [1, 2, 3, 16], [3, 3, 16, 264], { padding: 'same' }, { shift: true }),
+  conv('7x7 map 3x3 64 -> 64 (m 49, split-K)', [1, 7, 7, 64], [3, 3, 64, 64], { padding: 'same', activation: 'sigmoid' }, { bias: true }),
+  conv('small map scalar path: 4x4x10 -> 12', [1, 4, 4, 10], [3, 3, 10, 12], { padding: 'same' }),
   // Network-shaped layers.
   conv('ResNet-ish 3x3 64->64 on 14x14, bn + relu', [1, 14, 14, 64], [3, 3, 64, 64], { padding: 'same', activation: 'relu' }, { bias: true, scale: true, shift: true }),
   conv('ResNet downsample 1x1 stride 2 32->64', [1, 14, 14, 32], [1, 1, 32, 64], { strides: 2 }, { scale: true, shift: true }),
