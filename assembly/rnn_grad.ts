@@ -121,25 +121,24 @@ function storeAcc(rows: i32, nv: i32, out: usize, ob: usize): void {
 }
 
 /**
- * out[b, 0..up4) = sum_n a[b, n] * w[n, .] for n < k: B rows of a (a + b * ars bytes), w rows of up4 floats. The
- * one product of a backward step (DH_{s+1} R^T): 4 rows x 16 columns in 16 v128 accumulators (rnnAccum4).
+ * out[b, c] = sum_n a[b, n] * w[n, c] for n < k and c < 4 nv4: B rows of a (a + b * ars bytes), w rows ws bytes
+ * apart, out rows ob bytes apart. The one product of a recurrent step (h R forwards, DH R^T backwards): 4 rows x
+ * 16 columns in 16 v128 accumulators (rnnAccum4).
  */
-function recProduct(a: usize, ars: usize, w: usize, up4: i32, k: i32, out: usize, B: i32): void {
-  const ws = <usize>up4 << 2;
-  const nv4 = up4 >> 2;
+function recProduct(a: usize, ars: usize, w: usize, ws: usize, nv4: i32, k: i32, out: usize, ob: usize, B: i32): void {
   for (let b0 = 0; b0 < B; b0 += 4) {
     const rows = B - b0 >= 4 ? 4 : B - b0;
     const ab = a + <usize>b0 * ars;
     for (let q = 0; q < nv4; q += 4) {
       const nv = nv4 - q >= 4 ? 4 : nv4 - q;
       const wq = w + (<usize>q << 4);
-      const oq = out + <usize>b0 * ws + (<usize>q << 4);
+      const oq = out + <usize>b0 * ob + (<usize>q << 4);
       if (rows == 4) {
         if (nv == 4) rnnAccum4(4, ab, ars, wq, ws, k, RNN_ACC);
         else if (nv == 3) rnnAccum4(3, ab, ars, wq, ws, k, RNN_ACC);
         else if (nv == 2) rnnAccum4(2, ab, ars, wq, ws, k, RNN_ACC);
         else rnnAccum4(1, ab, ars, wq, ws, k, RNN_ACC);
-        storeAcc(4, nv, oq, ws);
+        storeAcc(4, nv, oq, ob);
       } else {
         for (let r = 0; r < rows; r++) {
           const ar = ab + <usize>r * ars;
@@ -147,11 +146,107 @@ function recProduct(a: usize, ars: usize, w: usize, up4: i32, k: i32, out: usize
           else if (nv == 3) rnnAccum1(3, ar, ars, wq, ws, k, RNN_ACC);
           else if (nv == 2) rnnAccum1(2, ar, ars, wq, ws, k, RNN_ACC);
           else rnnAccum1(1, ar, ars, wq, ws, k, RNN_ACC);
-          storeAcc(1, nv, oq + <usize>r * ws, ws);
+          storeAcc(1, nv, oq + <usize>r * ob, ob);
         }
       }
     }
   }
+}
+
+/** rp [U][GUp] = R [U, GU] zero padded on the right (whole v128 loads past the last gate's last unit). */
+export function rnn_train_pack_r_f32(r: usize, U: i32, GU: i32, GUp: i32, rp: usize): void {
+  for (let k = 0; k < U; k++) {
+    const dst = rp + <usize>(k * GUp) * 4;
+    memory.copy(dst, r + <usize>(k * GU) * 4, <usize>GU << 2);
+    memory.fill(dst + (<usize>GU << 2), 0, <usize>(GUp - GU) << 2);
+  }
+}
+
+/**
+ * The training forward, all T steps: per step the recurrent product h_{s-1} R (one [B, U] x [U, GUp] product from
+ * the h sequence written so far), then each unit's gate math on v128s of 4 units. xz holds x W + b (a GEMM run
+ * by the launcher) and is overwritten by the activated gates; hseq gets h per step (processing order), aux the
+ * state backprop needs (LSTM c, GRU h R_h + recurrent bias, or r * h_{s-1}), hlast the last h. GRU
+ * reset_after=false takes a second product per step, (r * h_{s-1}) R_h. rbias: GRU's recurrent bias or 0.
+ */
+export function rnn_train_forward_f32(
+  cell: i32, xz: usize, hseq: usize, hlast: usize, aux: usize, rp: usize, GUp: i32, rbias: usize, rec: usize,
+  B: i32, T: i32, U: i32, act: i32, ract: i32, rev: i32,
+): void {
+  const GU = gates(cell) * U;
+  const ub = <usize>U << 2;
+  const gb = <usize>GU << 2;
+  const pb = <usize>GUp << 2;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  for (let s = 0; s < T; s++) {
+    const t = rev ? T - 1 - s : s;
+    if (s > 0) recProduct(hseq + <usize>(s - 1) * ub, <usize>T * ub, rp, pb, GUp >> 2, U, rec, pb, B);
+    else memory.fill(rec, 0, <usize>B * pb);
+    for (let b = 0; b < B; b++) {
+      const row = b * T + t;
+      const px = xz + <usize>row * gb;
+      const rb = rec + <usize>b * pb;
+      const hp: usize = s > 0 ? hseq + <usize>(b * T + s - 1) * ub : 0;
+      const ho = hseq + <usize>(b * T + s) * ub;
+      const ar = aux + <usize>row * ub;
+      const cprev: usize = s > 0 ? aux + <usize>(b * T + (rev ? t + 1 : t - 1)) * ub : 0;
+      for (let j = 0; j < U; j += 4) {
+        const hpv = hp ? rnnLoadOut(hp, j, U) : zero;
+        if (cell == 1) {
+          const i = rnnAct4(f32x4.add(rnnLoadOut(px, j, U), rnnLoadOut(rb, j, U)), ract);
+          const f = rnnAct4(f32x4.add(rnnLoadOut(px + ub, j, U), rnnLoadOut(rb + ub, j, U)), ract);
+          const g = rnnAct4(f32x4.add(rnnLoadOut(px + 2 * ub, j, U), rnnLoadOut(rb + 2 * ub, j, U)), act);
+          const o = rnnAct4(f32x4.add(rnnLoadOut(px + 3 * ub, j, U), rnnLoadOut(rb + 3 * ub, j, U)), ract);
+          const c = madd(f, cprev ? rnnLoadOut(cprev, j, U) : zero, f32x4.mul(i, g));
+          rnnStoreOut(px, j, U, i);
+          rnnStoreOut(px + ub, j, U, f);
+          rnnStoreOut(px + 2 * ub, j, U, g);
+          rnnStoreOut(px + 3 * ub, j, U, o);
+          rnnStoreOut(ar, j, U, c);
+          rnnStoreOut(ho, j, U, f32x4.mul(o, rnnAct4(c, act)));
+        } else if (cell == 0) {
+          const y = rnnAct4(f32x4.add(rnnLoadOut(px, j, U), rnnLoadOut(rb, j, U)), act);
+          rnnStoreOut(px, j, U, y);
+          rnnStoreOut(ho, j, U, y);
+        } else {
+          const rz = rbias ? rnnLoadOut(rbias, j, U) : zero;
+          const rr = rbias ? rnnLoadOut(rbias + ub, j, U) : zero;
+          const z = rnnAct4(f32x4.add(f32x4.add(rnnLoadOut(px, j, U), rnnLoadOut(rb, j, U)), rz), ract);
+          const r = rnnAct4(f32x4.add(f32x4.add(rnnLoadOut(px + ub, j, U), rnnLoadOut(rb + ub, j, U)), rr), ract);
+          rnnStoreOut(px, j, U, z);
+          rnnStoreOut(px + ub, j, U, r);
+          if (cell == 2) {
+            const ahh = f32x4.add(rnnLoadOut(rb + 2 * ub, j, U), rbias ? rnnLoadOut(rbias + 2 * ub, j, U) : zero);
+            const hh = rnnAct4(madd(r, ahh, rnnLoadOut(px + 2 * ub, j, U)), act);
+            rnnStoreOut(px + 2 * ub, j, U, hh);
+            rnnStoreOut(ar, j, U, ahh);
+            rnnStoreOut(ho, j, U, madd(z, hpv, f32x4.mul(f32x4.sub(one, z), hh)));
+          } else {
+            rnnStoreOut(ar, j, U, f32x4.mul(r, hpv));
+          }
+        }
+      }
+    }
+    if (cell == 3) {
+      // q = (r * h_{s-1}) R_h for every row, then the candidate and h.
+      recProduct(aux + <usize>t * ub, <usize>T * ub, rp + (<usize>(2 * U) << 2), pb, (U + 3) >> 2, U, rec, pb, B);
+      for (let b = 0; b < B; b++) {
+        const row = b * T + t;
+        const px = xz + <usize>row * gb;
+        const rb = rec + <usize>b * pb;
+        const hp: usize = s > 0 ? hseq + <usize>(b * T + s - 1) * ub : 0;
+        const ho = hseq + <usize>(b * T + s) * ub;
+        for (let j = 0; j < U; j += 4) {
+          const z = rnnLoadOut(px, j, U);
+          const hh = rnnAct4(f32x4.add(rnnLoadOut(px + 2 * ub, j, U), rnnLoadOut(rb, j, U)), act);
+          rnnStoreOut(px + 2 * ub, j, U, hh);
+          rnnStoreOut(ho, j, U, madd(z, hp ? rnnLoadOut(hp, j, U) : zero, f32x4.mul(f32x4.sub(one, z), hh)));
+        }
+      }
+    }
+  }
+  for (let b = 0; b < B; b++) memory.copy(hlast + <usize>b * ub, hseq + <usize>(b * T + T - 1) * ub, ub);
 }
 
 /**
@@ -162,7 +257,7 @@ function recProduct(a: usize, ars: usize, w: usize, up4: i32, k: i32, out: usize
  */
 export function rnn_grad_backward_f32(
   cell: i32, xz: usize, hr: usize, hp: usize, cs: usize, dy: usize, rt: usize, st: usize, rec: usize,
-  B: i32, T: i32, U: i32, up4: i32, act: i32, ract: i32, seq: i32, rev: i32,
+  B: i32, T: i32, U: i32, up4: i32, act: i32, ract: i32, seq: i32, rev: i32, aux: usize, auxStride: i32,
 ): void {
   const GU = gates(cell) * U;
   const ub = <usize>U << 2;
@@ -178,7 +273,7 @@ export function rnn_grad_backward_f32(
     const t = rev ? T - 1 - s : s;
     if (s < T - 1) {
       const tn = rev ? t - 1 : t + 1;
-      recProduct(dh_src + <usize>tn * gb, <usize>T * gb, rt, up4, nR, rec, B);
+      recProduct(dh_src + <usize>tn * gb, <usize>T * gb, rt, pb, up4 >> 2, nR, rec, pb, B);
     } else {
       memory.fill(rec, 0, <usize>B * pb);
     }
@@ -221,7 +316,9 @@ export function rnn_grad_backward_f32(
           v128.store(cb + jo, f32x4.mul(dh, z));
           if (cell == 2) {
             const r = rnnLoadOut(px + ub, j, U);
-            const dAr = f32x4.mul(f32x4.mul(dAh, rnnLoadOut(ph + 2 * ub, j, U)), dact4(r, ract));
+            // h R_h + recurrent bias of the forward: saved (aux rows), or recomputed in hr's h columns.
+            const ahh = rnnLoadOut(aux ? aux + <usize>row * <usize>auxStride : ph + 2 * ub, j, U);
+            const dAr = f32x4.mul(f32x4.mul(dAh, ahh), dact4(r, ract));
             rnnStoreOut(px + ub, j, U, dAr);
             rnnStoreOut(ph + ub, j, U, dAr);
             rnnStoreOut(ph + 2 * ub, j, U, f32x4.mul(dAh, r));
@@ -231,7 +328,7 @@ export function rnn_grad_backward_f32(
     }
     if (cell == 3) {
       // q[b, k] = sum_j dA_h[b, j] R[k, 2U + j]: rows of R^T from 2U on.
-      recProduct(xz + <usize>t * gb + 2 * ub, <usize>T * gb, rt + <usize>(2 * U) * pb, up4, U, rec, B);
+      recProduct(xz + <usize>t * gb + 2 * ub, <usize>T * gb, rt + <usize>(2 * U) * pb, pb, up4 >> 2, U, rec, pb, B);
       for (let b = 0; b < B; b++) {
         const row = b * T + t;
         const px = xz + <usize>row * gb;

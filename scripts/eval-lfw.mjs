@@ -61,7 +61,7 @@ lines.push(
 for (const backend of backends) {
   const rs = results.filter((r) => r.backend === backend);
   if (!rs.length) continue;
-  lines.push(`## ${backend}: ${rs[0].engine}`, "");
+  lines.push(`## ${rs[0].engine}`, "");
   lines.push('| pipeline | top-1 (mean) | top-1 (nearest sample) | no face (of 400) / retried | identify threshold (EER thr.) | open-set acc. | verify threshold (EER) | verify bal. acc. (2-fold) | ms / image |');
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of rs) {

@@ -55,3 +55,13 @@ fn zero(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (i >= p.n) { return; }
   dst[i] = 0.0;
 }
+
+// GRU reset_after backward from the training forward's saved state: dst = hr [rows][3U], its h columns (2U..3U)
+// from src = aux [rows][U].
+@compute @workgroup_size(WG)
+fn scatter_h(@builtin(global_invocation_id) gid: vec3<u32>) {
+  _ = &src2;
+  let i = index(gid);
+  if (i >= p.n) { return; }
+  dst[(i / p.U) * 3u * p.U + 2u * p.U + i % p.U] = src[i];
+}

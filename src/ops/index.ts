@@ -20,7 +20,7 @@ export { cropAndResize, cropAndResizeOp, type CropAndResizeAttrs } from './crop-
 export { detectionHead, detectionHeadOp, type DetectionHeadAttrs, type ClassActivation } from './detection-head/index.js';
 export { nms, nmsOp, nonMaxSuppression, boxIou, type NmsAttrs, type NmsOutput, type NmsOptions, type NmsResult } from './nms/index.js';
 export { warpAffine, warpAffineOp, WARP_BORDERS, type WarpAffineAttrs, type WarpBorder } from './warp-affine/index.js';
-export { recurrentGrad, lstmGradOp, gruGradOp, simpleRnnGradOp, type RecurrentGradAttrs, type RecurrentGradInputs } from './recurrent-grad/index.js';
+export { recurrentGrad, recurrentTrain, lstmGradOp, gruGradOp, simpleRnnGradOp, lstmTrainOp, gruTrainOp, simpleRnnTrainOp, type RecurrentGradAttrs, type RecurrentGradInputs, type RecurrentTrainAttrs } from './recurrent-grad/index.js';
 export { denseGrad, denseGradOp, type DenseGradAttrs, type DenseGradActivation } from './dense-grad/index.js';
 export { softmaxCrossEntropy, softmaxCrossEntropyOp, type SoftmaxCrossEntropyAttrs } from './loss-grad/index.js';
 export { adamUpdate, sgdUpdate, sumSquares, adamUpdateOp, sgdUpdateOp, sumSquaresOp, type AdamAttrs, type SgdAttrs } from './optimizer-grad/index.js';

@@ -14,7 +14,7 @@ import { gruOp, lstmOp, simpleRnnOp } from './recurrent/index.js';
 import { cropAndResizeOp } from './crop-resize/index.js';
 import { detectionHeadOp } from './detection-head/index.js';
 import { nmsOp } from './nms/index.js';
-import { gruGradOp, lstmGradOp, simpleRnnGradOp } from './recurrent-grad/index.js';
+import { gruGradOp, gruTrainOp, lstmGradOp, lstmTrainOp, simpleRnnGradOp, simpleRnnTrainOp } from './recurrent-grad/index.js';
 import { denseGradOp } from './dense-grad/index.js';
 import { softmaxCrossEntropyOp } from './loss-grad/index.js';
 import { adamUpdateOp, sgdUpdateOp, sumSquaresOp } from './optimizer-grad/index.js';
@@ -48,6 +48,9 @@ export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
   lstmGrad: lstmGradOp,
   gruGrad: gruGradOp,
   simpleRnnGrad: simpleRnnGradOp,
+  lstmTrain: lstmTrainOp,
+  gruTrain: gruTrainOp,
+  simpleRnnTrain: simpleRnnTrainOp,
   denseGrad: denseGradOp,
   softmaxCrossEntropy: softmaxCrossEntropyOp,
   adamUpdate: adamUpdateOp,

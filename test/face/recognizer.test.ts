@@ -110,15 +110,17 @@ describe.each(['wasm', 'webgpu'] as const)('FaceRecognizer on %s', (backend) => 
   });
 
   it('detect (mtcnn): Mtcnn.detect with its 5 landmarks', async () => {
-    const got = await fr.detect(faces, { detector: 'mtcnn' });
-    const want = await mtcnn.detect(faces);
-    expect(got.length).toBe(6);
+    // The group photo's pyramid is heavy on lavapipe: webgpu runs the 150x150 LFW image only.
+    const img = full ? faces : people.Abdullah_Gul![0]!;
+    const got = await fr.detect(img, { detector: 'mtcnn' });
+    const want = await mtcnn.detect(img);
+    expect(got.length).toBe(full ? 6 : 1);
     expect(got).toEqual(want.map((d) => ({ box: d.box, score: d.score, landmarks: d.landmarks })));
     const opts = { minFaceSize: 40, scoreThresholds: [0.5, 0.6, 0.8] };
-    expect((await fr.detect(faces, { detector: 'mtcnn', ...opts })).length).toBe((await mtcnn.detect(faces, opts)).length);
+    expect((await fr.detect(img, { detector: 'mtcnn', ...opts })).length).toBe((await mtcnn.detect(img, opts)).length);
   });
 
-  it('dogs.jpg: no face at the default thresholds (tiny and mtcnn)', async () => {
+  it.runIf(full)('dogs.jpg: no face at the default thresholds (tiny and mtcnn)', async () => {
     expect(await fr.detect(dogs)).toEqual([]);
     expect(await fr.detect(dogs, { detector: 'mtcnn' })).toEqual([]);
   });
@@ -173,7 +175,7 @@ describe.each(['wasm', 'webgpu'] as const)('FaceRecognizer on %s', (backend) => 
     await fr.preload(['tiny', 'mtcnn', 'landmarks', 'recognition']);
     const base = engine.stats().liveTensors;
     await fr.detect(faces, { withLandmarks: true });
-    await fr.detect(faces, { detector: 'mtcnn' });
+    await fr.detect(full ? faces : people.Tom_Ridge![0]!, { detector: 'mtcnn' });
     await fr.detectAndEmbed(faces, { withLandmarks: true });
     await fr.embed(faces);
     await fr.detect(dogs);

@@ -15,6 +15,17 @@ export function gemmWasm(be: WasmBackend, a: WasmStorage, aShape: Shape, b: Wasm
   matmulWasm(be, { inputs: [a, b, bias, undefined], inShapes, outputs: [out], outShapes, attrs: norm });
 }
 
+/**
+ * out [m, n] = a^T b for a [rows, m], b [rows, n] (weight gradients): a transposed into scratch, then the plain
+ * GEMM, ~2x the transposed-A kernel at the training shapes.
+ */
+export function gemmTnWasm(be: WasmBackend, a: WasmStorage, rows: number, m: number, b: WasmStorage, n: number, out: WasmStorage): void {
+  be.withScratch([rows * m], (at) => {
+    be.call('transpose_f32', a.ptr, rows, m, at);
+    gemmWasm(be, S(at, rows * m), [m, rows], b, [rows, n], out);
+  });
+}
+
 /** dst[c] = sum over rows of src [rows, cols]. */
 export function colsumWasm(be: WasmBackend, src: number, rows: number, cols: number, dst: number): void {
   be.call('colsum_f32', src, rows, cols, dst);
@@ -26,7 +37,7 @@ export function denseGradWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
   const [dW, dB, dx] = outputs as [WasmStorage, WasmStorage, WasmStorage];
   const { rows, k, n } = a;
   const run = (dp: WasmStorage) => {
-    gemmWasm(be, x, [rows, k], dp, [rows, n], dW, { transposeA: true });
+    gemmTnWasm(be, x, rows, k, dp, n, dW);
     colsumWasm(be, dp.ptr, rows, n, dB.ptr);
     if (a.inputGrad) gemmWasm(be, dp, [rows, n], W, [k, n], dx, { transposeB: true });
     else be.f32(dx.ptr, 1)[0] = 0; // the [1] placeholder

@@ -6,8 +6,13 @@ import { recurrentGradReference } from './reference.js';
 import { prepareRecurrentGrad, type RecurrentGradAttrs, type RecurrentGradNorm } from './spec.js';
 import { recurrentGradWasm } from './wasm.js';
 import { recurrentGradWebGpu } from './webgpu.js';
+import { recurrentTrainReference } from './train-reference.js';
+import { prepareRecurrentTrain, type RecurrentTrainAttrs, type RecurrentTrainNorm } from './train-spec.js';
+import { recurrentTrainWasm } from './train-wasm.js';
+import { recurrentTrainWebGpu } from './train-webgpu.js';
 
 export type { RecurrentGradAttrs, RecurrentGradNorm } from './spec.js';
+export type { RecurrentTrainAttrs } from './train-spec.js';
 export { GRAD_IN as RECURRENT_GRAD_INPUTS } from './spec.js';
 
 function defineRecurrentGrad(cell: RnnCell) {
@@ -32,6 +37,29 @@ export interface RecurrentGradInputs {
   hseq: Tensor;
   /** Gradient of the loss w.r.t. the layer output. */
   dy: Tensor;
+}
+
+function defineRecurrentTrain(cell: RnnCell) {
+  return defineOp<RecurrentTrainAttrs, RecurrentTrainNorm>({
+    name: `${cell}Train`,
+    prepare: (inShapes, attrs) => prepareRecurrentTrain(cell, inShapes, attrs),
+    kernels: { reference: recurrentTrainReference, wasm: recurrentTrainWasm, webgpu: recurrentTrainWebGpu },
+  });
+}
+
+/** Training forward: inputs [x, kernel, recurrentKernel, bias?]; outputs [hseq, h, gates, aux] (see train-spec.ts). */
+export const lstmTrainOp = defineRecurrentTrain('lstm');
+export const gruTrainOp = defineRecurrentTrain('gru');
+export const simpleRnnTrainOp = defineRecurrentTrain('simpleRnn');
+
+const TRAIN_OPS = { lstm: lstmTrainOp, gru: gruTrainOp, simpleRnn: simpleRnnTrainOp } as const;
+
+/**
+ * The forward of a recurrent layer in training: [hseq, last h, gates, aux], the saved state recurrentGrad takes
+ * (gates and aux) so its backward skips recomputing the forward.
+ */
+export function recurrentTrain(engine: Engine, cell: RnnCell, x: Tensor, w: { kernel: Tensor; recurrentKernel: Tensor; bias?: Tensor }, attrs: RecurrentTrainAttrs): Tensor[] {
+  return engine.run(TRAIN_OPS[cell], [x, w.kernel, w.recurrentKernel, w.bias], attrs);
 }
 
 const OPS = { lstm: lstmGradOp, gru: gruGradOp, simpleRnn: simpleRnnGradOp } as const;

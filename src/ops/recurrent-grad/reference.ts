@@ -33,6 +33,9 @@ export function recurrentGradReference(_: unknown, { inputs, outputs, attrs: a }
   const bias = inputs[GRAD_IN.bias];
   const hseq = inputs[GRAD_IN.hseq]!;
   const dy = inputs[GRAD_IN.dy]!;
+  // The training forward's saved state, when given, stands in for the recompute below.
+  const savedGates = inputs[GRAD_IN.gates];
+  const savedAux = inputs[GRAD_IN.aux];
   const [dW, dR, dB, dx] = outputs as [Float64Array, Float64Array, Float64Array, Float64Array];
   dW.fill(0);
   dR.fill(0);
@@ -55,6 +58,8 @@ export function recurrentGradReference(_: unknown, { inputs, outputs, attrs: a }
     const gates: Float64Array[] = [];
     const cells: Float64Array[] = [];
     const recs: Float64Array[] = [];
+    // GRU resetAfter=false: r * h_{s-1}, the rows behind R_h's gradient.
+    const rhps: Float64Array[] = [];
     let cPrev = new Float64Array(u);
     for (let s = 0; s < T; s++) {
       const t = tOf(s);
@@ -103,6 +108,14 @@ export function recurrentGradReference(_: unknown, { inputs, outputs, attrs: a }
       } else {
         for (let j = 0; j < u; j++) g[j] = act(ax[j]! + ah[j]!);
       }
+      if (savedGates) {
+        g.set(savedGates.subarray((b * T + t) * GU, (b * T + t + 1) * GU));
+        if (cell === 'lstm') cells[cells.length - 1]!.set(savedAux!.subarray((b * T + t) * u, (b * T + t + 1) * u));
+        if (cell === 'gru' && a.resetAfter) ah.set(savedAux!.subarray((b * T + t) * u, (b * T + t + 1) * u), 2 * u);
+      }
+      const rhp = new Float64Array(u);
+      for (let k = 0; k < u; k++) rhp[k] = cell === 'gru' && !a.resetAfter && savedAux ? savedAux[(b * T + t) * u + k]! : g[u + k]! * hp[k]!;
+      rhps.push(rhp);
       gates.push(g);
       recs.push(ah);
     }
@@ -167,7 +180,7 @@ export function recurrentGradReference(_: unknown, { inputs, outputs, attrs: a }
             const r = g[u + k]!;
             DX[u + k] = q * hp[k]! * dract(r);
             nextH[k]! += q * r;
-            for (let j = 0; j < u; j++) dR[k * GU + 2 * u + j]! += r * hp[k]! * dAh[j]!;
+            for (let j = 0; j < u; j++) dR[k * GU + 2 * u + j]! += rhps[s]![k]! * dAh[j]!;
           }
           for (let j = 0; j < 2 * u; j++) DH[j] = DX[j]!;
         }

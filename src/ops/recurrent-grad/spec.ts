@@ -41,6 +41,8 @@ export interface RecurrentGradNorm {
   resetAfter: boolean;
   inputGrad: boolean;
   hasBias: boolean;
+  /** The forward's gates (and aux) are inputs 6 and 7. */
+  saved: boolean;
 }
 
 /**
@@ -51,10 +53,12 @@ export interface RecurrentGradNorm {
  *   4 hseq [batch, T, units]: the layer's output at every step, in processing order (what the forward op returns
  *     with returnSequences)
  *   5 dy: the loss gradient w.r.t. the layer's output, [batch, T, units] or [batch, units]
+ *   6 gates, 7 aux (optional, together): the training forward's saved state (lstmTrain / gruTrain /
+ *     simpleRnnTrain outputs 2 and 3); given, the backward uses them instead of recomputing the forward
  * Outputs: dKernel, dRecurrentKernel, dBias (the bias's shape, or [G * units] without one), dx [batch, T, features]
  * (or [1] with inputGrad false).
  */
-export const GRAD_IN = { x: 0, kernel: 1, recurrentKernel: 2, bias: 3, hseq: 4, dy: 5 } as const;
+export const GRAD_IN = { x: 0, kernel: 1, recurrentKernel: 2, bias: 3, hseq: 4, dy: 5, gates: 6, aux: 7 } as const;
 
 const ALIASES: Record<string, RnnActivation> = { hardSigmoid: 'hard_sigmoid', none: 'linear' };
 
@@ -83,8 +87,8 @@ export function prepareRecurrentGrad(cell: RnnCell, inShapes: readonly (Shape | 
   const inputGrad = bool(op, 'inputGrad', raw.inputGrad, true);
   const activation = activationOf(op, 'activation', raw.activation, 'tanh');
   const recurrentActivation = cell === 'simpleRnn' ? 'sigmoid' : activationOf(op, 'recurrentActivation', raw.recurrentActivation, 'sigmoid');
-  if (inShapes.length > 6) fail(op, `takes 6 inputs (x, kernel, recurrentKernel, bias?, hseq, dy), got ${inShapes.length}`);
-  const [x, k, r, b, hseq, dy] = inShapes;
+  if (inShapes.length > 8) fail(op, `takes at most 8 inputs (x, kernel, recurrentKernel, bias?, hseq, dy, gates?, aux?), got ${inShapes.length}`);
+  const [x, k, r, b, hseq, dy, gates, aux] = inShapes;
   if (!x || !k || !r || !hseq || !dy) fail(op, 'needs inputs x, kernel, recurrentKernel, hseq and dy (bias may be absent)');
   if (x.length !== 3) fail(op, `x must be rank 3 [batch, T, features], got ${shapeStr(x)}`);
   const [batch, steps, features] = x as [number, number, number];
@@ -97,6 +101,9 @@ export function prepareRecurrentGrad(cell: RnnCell, inShapes: readonly (Shape | 
   if (!same(hseq, [batch, steps, units])) fail(op, `hseq must be [batch, T, units] = [${batch}, ${steps}, ${units}], got ${shapeStr(hseq)}`);
   const dyShape = returnSequences ? [batch, steps, units] : [batch, units];
   if (!same(dy, dyShape)) fail(op, `dy must be ${shapeStr(dyShape)} (returnSequences ${returnSequences}), got ${shapeStr(dy)}`);
+  if (gates && !same(gates, [batch, steps, G * units])) fail(op, `gates must be [batch, T, ${G} * units] = [${batch}, ${steps}, ${G * units}], got ${shapeStr(gates)}`);
+  if (cell !== 'simpleRnn' && !!gates !== !!aux) fail(op, 'gates and aux (the training forward\'s saved state) come together');
+  if (aux && cell !== 'simpleRnn' && !same(aux, [batch, steps, units])) fail(op, `aux must be [batch, T, units] = [${batch}, ${steps}, ${units}], got ${shapeStr(aux)}`);
   return {
     attrs: {
       cell,
@@ -114,6 +121,7 @@ export function prepareRecurrentGrad(cell: RnnCell, inShapes: readonly (Shape | 
       resetAfter,
       inputGrad,
       hasBias: !!b,
+      saved: !!gates,
     },
     outShapes: [[features, G * units], [units, G * units], biasShape, inputGrad ? [batch, steps, features] : [1]],
   };

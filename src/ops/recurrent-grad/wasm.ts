@@ -1,6 +1,6 @@
 import type { WasmBackend, WasmStorage } from '../../runtime/backends/wasm.js';
 import type { KernelArgs } from '../../runtime/op.js';
-import { colsumWasm, gemmWasm } from '../dense-grad/wasm.js';
+import { colsumWasm, gemmTnWasm, gemmWasm } from '../dense-grad/wasm.js';
 import type { RecurrentGradNorm } from './spec.js';
 
 /** Cell codes of assembly/rnn_grad.ts and shaders/rnn_grad.wgsl. */
@@ -24,14 +24,14 @@ export function recurrentGradWasm(be: WasmBackend, { inputs, outputs, attrs: a }
   const up4 = Math.ceil(U / 4) * 4;
   const cell = gradCellCode(a);
   const noRA = cell === 3;
-  const [x, W, R, bias, hseq, dy] = inputs as [WasmStorage, WasmStorage, WasmStorage, WasmStorage | undefined, WasmStorage, WasmStorage];
+  const [x, W, R, bias, hseq, dy, gates, aux] = inputs as [WasmStorage, WasmStorage, WasmStorage, WasmStorage | undefined, WasmStorage, WasmStorage, WasmStorage | undefined, WasmStorage | undefined];
+  const saved = !!gates;
   const [dW, dR, dB, dx] = outputs as [WasmStorage, WasmStorage, WasmStorage, WasmStorage];
   const rev = a.goBackwards ? 1 : 0;
-  const sizes = [rows * GU, rows * GU, rows * U, a.cell === 'lstm' ? rows * U : 1, noRA ? rows * U : 1, GU * up4, 2 * B * up4, B * up4, noRA ? U * GU : 1];
-  be.withScratch(sizes, (xz, hr, hp, cs, rhp, rt, st, rec, m2) => {
+  /** Without the forward's saved state: x W + b and h_{s-1} R as GEMMs, then the gates (rnn_grad_recompute_f32). */
+  const recomputeForward = (xz: number, hr: number, hp: number, cs: number, rhp: number) => {
     const recBias = cell === 2 && bias ? S(bias.ptr + GU * 4, GU) : undefined;
     gemmWasm(be, x, [rows, F], W, [F, GU], S(xz, rows * GU), {}, bias ? S(bias.ptr, GU) : undefined);
-    be.call('rnn_grad_shift_f32', hseq.ptr, hp, B, T, U, rev);
     gemmWasm(be, S(hp, rows * U), [rows, U], R, [U, GU], S(hr, rows * GU), {}, recBias);
     const recompute = (c: number) => be.call('rnn_grad_recompute_f32', c, xz, hr, cs, hp, rhp, B, T, U, a.act, a.ract, rev);
     if (noRA) {
@@ -42,15 +42,28 @@ export function recurrentGradWasm(be: WasmBackend, { inputs, outputs, attrs: a }
     } else {
       recompute(cell);
     }
+  };
+  const sizes = [rows * GU, rows * GU, rows * U, a.cell === 'lstm' && !saved ? rows * U : 1, noRA && !saved ? rows * U : 1, GU * up4, 2 * B * up4, B * up4, noRA ? U * GU : 1];
+  be.withScratch(sizes, (xz, hr, hp, csScratch, rhpScratch, rt, st, rec, m2) => {
+    // Saved forward state: LSTM's c and GRU reset_after=false's r * h_{s-1} are read in place.
+    const cs = saved && a.cell === 'lstm' ? aux!.ptr : csScratch;
+    const rhp = saved && noRA ? aux!.ptr : rhpScratch;
+    be.call('rnn_grad_shift_f32', hseq.ptr, hp, B, T, U, rev);
+    if (saved) {
+      be.f32(xz, rows * GU).set(be.f32(gates!.ptr, rows * GU));
+    } else {
+      recomputeForward(xz, hr, hp, cs, rhp);
+    }
     be.call('rnn_grad_pack_rt_f32', R.ptr, U, GU, up4, rt);
-    be.call('rnn_grad_backward_f32', cell, xz, hr, hp, cs, dy.ptr, rt, st, rec, B, T, U, up4, a.act, a.ract, a.returnSequences ? 1 : 0, rev);
+    const auxRows = saved && cell === 2 ? aux!.ptr : 0;
+    be.call('rnn_grad_backward_f32', cell, xz, hr, hp, cs, dy.ptr, rt, st, rec, B, T, U, up4, a.act, a.ract, a.returnSequences ? 1 : 0, rev, auxRows, U * 4);
 
     const DX = S(xz, rows * GU);
     const DH = S(cell === 2 || cell === 3 ? hr : xz, rows * GU);
-    gemmWasm(be, x, [rows, F], DX, [rows, GU], dW, { transposeA: true });
-    gemmWasm(be, S(hp, rows * U), [rows, U], DH, [rows, GU], dR, { transposeA: true });
+    gemmTnWasm(be, x, rows, F, DX, GU, dW);
+    gemmTnWasm(be, S(hp, rows * U), rows, U, DH, GU, dR);
     if (noRA) {
-      gemmWasm(be, S(rhp, rows * U), [rows, U], DX, [rows, GU], S(m2, U * GU), { transposeA: true });
+      gemmTnWasm(be, S(rhp, rows * U), rows, U, DX, GU, S(m2, U * GU));
       be.call('rnn_grad_merge_rh_f32', dR.ptr, m2, U, dR.ptr);
     }
     colsumWasm(be, xz, rows, GU, dB.ptr);

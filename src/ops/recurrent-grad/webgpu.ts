@@ -18,7 +18,8 @@ export function recurrentGradWebGpu(be: WebGpuBackend, { inputs, outputs, attrs:
   const rows = B * T;
   const cell = gradCellCode(a);
   const noRA = cell === 3;
-  const [x, W, R, bias, hseq, dy] = inputs as [GpuStorage, GpuStorage, GpuStorage, GpuStorage | undefined, GpuStorage, GpuStorage];
+  const [x, W, R, bias, hseq, dy, gates, aux] = inputs as [GpuStorage, GpuStorage, GpuStorage, GpuStorage | undefined, GpuStorage, GpuStorage, GpuStorage | undefined, GpuStorage | undefined];
+  const saved = !!gates;
   const [dW, dR, dB, dx] = outputs as [GpuStorage, GpuStorage, GpuStorage, GpuStorage];
   const rev = a.goBackwards ? 1 : 0;
   const temps: GpuStorage[] = [];
@@ -30,8 +31,9 @@ export function recurrentGradWebGpu(be: WebGpuBackend, { inputs, outputs, attrs:
   const xz = tmp(rows * GU);
   const hr = tmp(rows * GU);
   const hp = tmp(rows * U);
-  const cs = tmp(a.cell === 'lstm' ? rows * U : 1);
-  const rhp = tmp(noRA ? rows * U : 1);
+  // Saved forward state: LSTM's c and GRU reset_after=false's r * h_{s-1} are bound in place.
+  const cs = saved && a.cell === 'lstm' ? aux! : tmp(a.cell === 'lstm' ? rows * U : 1);
+  const rhp = saved && noRA ? aux! : tmp(noRA ? rows * U : 1);
   const st = tmp(2 * B * U);
 
   const util = (entryPoint: string, src: GpuStorage, src2: GpuStorage, dst: GpuStorage, n: number) => {
@@ -46,28 +48,36 @@ export function recurrentGradWebGpu(be: WebGpuBackend, { inputs, outputs, attrs:
     });
   };
 
-  let biasIn: GpuStorage | undefined;
-  let recBias: GpuStorage | undefined;
-  if (bias && cell === 2) {
-    // [2, 3U]: each row is its own GEMM's bias vector.
-    biasIn = tmp(GU);
-    recBias = tmp(GU);
-    be.copy(bias, 0, biasIn, 0, GU);
-    be.copy(bias, GU, recBias, 0, GU);
-  } else {
-    biasIn = bias;
-  }
-  gemmWebGpu(be, x, [rows, F], W, [F, GU], xz, {}, biasIn);
   util('shift', hseq, hseq, hp, rows * U);
-  gemmWebGpu(be, hp, [rows, U], R, [U, GU], hr, {}, recBias);
   util('zero', hseq, hseq, st, 2 * B * U);
+  if (!saved) {
+    let biasIn: GpuStorage | undefined;
+    let recBias: GpuStorage | undefined;
+    if (bias && cell === 2) {
+      // [2, 3U]: each row is its own GEMM's bias vector.
+      biasIn = tmp(GU);
+      recBias = tmp(GU);
+      be.copy(bias, 0, biasIn, 0, GU);
+      be.copy(bias, GU, recBias, 0, GU);
+    } else {
+      biasIn = bias;
+    }
+    gemmWebGpu(be, x, [rows, F], W, [F, GU], xz, {}, biasIn);
+    gemmWebGpu(be, hp, [rows, U], R, [U, GU], hr, {}, recBias);
+  } else {
+    be.copy(gates!, 0, xz, 0, rows * GU);
+    // GRU reset_after: the backward reads h R_h + recurrent bias from hr's h columns.
+    if (cell === 2) util('scatter_h', aux!, aux!, hr, rows * U);
+  }
 
   const groups = grid(Math.ceil((B * U) / WG));
   const bindings = [xz, hr, hp, cs, dy, R, st, rhp];
   const params = (s: number) => new Uint32Array([B, U, T, s, GU, noRA ? 2 * U : GU, a.returnSequences ? 1 : 0, rev, groups[0] * WG, 0, 0, 0]);
   const run = (entryPoint: string, c: number, s: number) =>
     be.dispatch({ shader: 'rnn_grad', entryPoint, constants: { CELL: c, ACT: a.act, RACT: a.ract, WG }, bindings, uniforms: params(s), workgroups: groups });
-  if (noRA) {
+  if (saved) {
+    // nothing to recompute
+  } else if (noRA) {
     run('recompute', 3, 0);
     gemmWebGpu(be, rhp, [rows, U], R, [U, GU], hr);
     run('recompute', 4, 0);
@@ -100,5 +110,5 @@ export function recurrentGradWebGpu(be: WebGpuBackend, { inputs, outputs, attrs:
   }
   if (a.inputGrad) gemmWebGpu(be, xz, [rows, GU], W, [F, GU], dx, { transposeB: true });
   else util('zero', hseq, hseq, dx, 1); // the [1] placeholder
-  for (const s of temps) be.release(s);
+  for (const t of temps) be.release(t);
 }

@@ -39,9 +39,12 @@ function plan(be: WebGpuBackend, a: RecurrentNorm, L: RecurrentLayout): Plan {
   const forced = recurrentGpuTuning.mode;
   const cpuAdapter = /llvmpipe|lavapipe|swiftshader|software/i.test(be.adapterInfo);
   const work = a.batch * a.dirs * nq; // invocations of one step with BR = 1
-  const persist = forced === 'persist' || (forced === 'auto' && (cpuAdapter || work <= 4096));
+  let persist = forced === 'persist' || (forced === 'auto' && (cpuAdapter || work <= 4096));
   let BR = recurrentGpuTuning.rows || (persist || a.batch >= 16 ? Math.min(4, a.batch) : Math.min(a.batch, 2));
   BR = Math.max(1, Math.min(4, BR));
+  // h ping-pong and r*h of BR rows must fit in workgroup memory: fewer rows, else (units beyond ~680) steps.
+  while (persist && BR > 1 && 48 * BR * nq > wgBytes) BR--;
+  if (persist && 48 * BR * nq > wgBytes) persist = false;
   const hs = 3 * BR * nq;
   const rs = (L.up * a.G * L.up) / 4;
   const shared = persist && 16 * (hs + rs) <= wgBytes;

@@ -15,7 +15,7 @@ import { recurrentBadCases, recurrentCases } from './recurrent.cases.js';
 import { cropAndResizeBadCases, cropAndResizeCases } from './crop-resize.cases.js';
 import { detectionHeadBadCases, detectionHeadCases } from './detection-head.cases.js';
 import { nmsBadCases, nmsCases } from './nms.cases.js';
-import { recurrentGradBadCases, recurrentGradCases } from './recurrent-grad.cases.js';
+import { recurrentGradBadCases, recurrentGradCases, recurrentTrainBadCases, recurrentTrainCases } from './recurrent-grad.cases.js';
 import { denseGradBadCases, denseGradCases } from './dense-grad.cases.js';
 import { sequenceMaskBadCases, sequenceMaskCases, trainBadCases, trainCases } from './train.cases.js';
 import { warpAffineBadCases, warpAffineCases } from './warp-affine.cases.js';
@@ -37,6 +37,7 @@ export const allCases: OpCase[] = [
   ...detectionHeadCases,
   ...nmsCases,
   ...recurrentGradCases,
+  ...recurrentTrainCases,
   ...denseGradCases,
   ...trainCases,
   ...sequenceMaskCases,
@@ -59,6 +60,7 @@ export const allBadCases: BadCase[] = [
   ...detectionHeadBadCases,
   ...nmsBadCases,
   ...recurrentGradBadCases,
+  ...recurrentTrainBadCases,
   ...denseGradBadCases,
   ...trainBadCases,
   ...sequenceMaskBadCases,

@@ -66,3 +66,58 @@ export const recurrentGradBadCases: BadCase[] = [
   bad('resetAfter on lstm', { ...base, attrs: { units: 4, returnSequences: true, resetAfter: true } }, /unknown option 'resetAfter'/),
   bad('NaN units', { ...base, attrs: { units: NaN } }, /units must be a number/),
 ];
+
+interface TF {
+  cell: 'lstm' | 'gru' | 'simpleRnn';
+  B: number;
+  T: number;
+  F: number;
+  u: number;
+  bias?: boolean;
+  attrs?: Record<string, unknown>;
+}
+
+/** The training forward (lstmTrain / gruTrain / simpleRnnTrain): h sequence, last h, saved gates and aux. */
+function train(name: string, g: TF): OpCase {
+  const G = { lstm: 4, gru: 3, simpleRnn: 1 }[g.cell];
+  const resetAfter = g.cell === 'gru' && g.attrs?.resetAfter !== false;
+  return {
+    op: `${g.cell}Train`,
+    name,
+    inputs: [t([g.B, g.T, g.F], 1), t([g.F, G * g.u], 2, [-0.5, 0.5]), t([g.u, G * g.u], 3, [-0.5, 0.5]), g.bias === false ? null : t(resetAfter ? [2, 3 * g.u] : [G * g.u], 4, [-0.5, 0.5])],
+    attrs: { units: g.u, ...g.attrs },
+  };
+}
+
+/** The backward from saved state: random gates / aux are fine, every backend must use them the same way. */
+function gradSaved(name: string, g: G): OpCase {
+  const c = grad(name, g);
+  const G = { lstm: 4, gru: 3, simpleRnn: 1 }[g.cell];
+  const gates = t([g.B, g.T, G * g.u], 7, [0.05, 0.95]);
+  const aux = g.cell === 'simpleRnn' ? null : t([g.B, g.T, g.u], 8, [-0.9, 0.9]);
+  return { ...c, name: `${name} (saved forward state)`, inputs: [...c.inputs, gates, aux] };
+}
+
+export const recurrentTrainCases: OpCase[] = [
+  train('lstm train forward small', { cell: 'lstm', B: 2, T: 3, F: 3, u: 5 }),
+  train('lstm train forward seed shapes b32 T10 F128 u64', { cell: 'lstm', B: 32, T: 10, F: 128, u: 64 }),
+  train('lstm train forward goBackwards u13 b5 hard_sigmoid no bias', { cell: 'lstm', B: 5, T: 6, F: 9, u: 13, bias: false, attrs: { goBackwards: true, recurrentActivation: 'hard_sigmoid' } }),
+  train('gru train forward resetAfter', { cell: 'gru', B: 3, T: 4, F: 5, u: 7 }),
+  train('gru train forward resetAfter b33 u64', { cell: 'gru', B: 33, T: 7, F: 20, u: 64 }),
+  train('gru train forward resetAfter=false', { cell: 'gru', B: 4, T: 5, F: 6, u: 9, attrs: { resetAfter: false } }),
+  train('gru train forward resetAfter=false goBackwards u4', { cell: 'gru', B: 2, T: 3, F: 4, u: 4, attrs: { resetAfter: false, goBackwards: true } }),
+  train('simpleRnn train forward relu', { cell: 'simpleRnn', B: 6, T: 4, F: 10, u: 17, attrs: { activation: 'relu' } }),
+  train('simpleRnn train forward T1', { cell: 'simpleRnn', B: 1, T: 1, F: 3, u: 2 }),
+  gradSaved('lstm seq', { cell: 'lstm', B: 3, T: 4, F: 5, u: 6, seq: true }),
+  gradSaved('lstm seed shapes last step', { cell: 'lstm', B: 32, T: 10, F: 64, u: 64 }),
+  gradSaved('gru resetAfter goBackwards u7', { cell: 'gru', B: 4, T: 5, F: 4, u: 7, seq: true, attrs: { goBackwards: true } }),
+  gradSaved('gru resetAfter=false last u9', { cell: 'gru', B: 6, T: 5, F: 8, u: 9, attrs: { resetAfter: false } }),
+  gradSaved('simpleRnn seq', { cell: 'simpleRnn', B: 3, T: 5, F: 4, u: 6, seq: true }),
+];
+
+export const recurrentTrainBadCases: BadCase[] = [
+  bad('gates without aux', { ...base, inputs: [...base.inputs, t([2, 3, 16], 7)] }, /gates and aux .* come together/),
+  bad('gates shape', { ...base, inputs: [...base.inputs, t([2, 3, 15], 7), t([2, 3, 4], 8)] }, /gates must be \[batch, T, 4 \* units\] = \[2, 3, 16\]/),
+  { op: 'lstmTrain', name: 'train forward: wrong kernel', inputs: [t([2, 3, 4], 1), t([5, 8], 2), t([2, 8], 3), null], attrs: { units: 2 }, error: 'InvalidArgumentError', message: /lstmTrain: kernel must be \[features, 4 \* units\] = \[4, 8\]/ },
+  { op: 'gruTrain', name: 'train forward: unknown option', inputs: [t([2, 3, 4], 1), t([4, 6], 2), t([2, 6], 3), null], attrs: { units: 2, returnSequences: true }, error: 'InvalidArgumentError', message: /gruTrain: unknown option 'returnSequences'/ },
+];

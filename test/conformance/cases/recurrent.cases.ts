@@ -241,6 +241,8 @@ const lstmCases: OpCase[] = [
   rc('lstm', 'bidirectional ave, prefix mask, zero output', { B: 4, T: 6, F: 6, u: 8, bidi: 'ave', seq: true, mask: prefix(4, 6), zero: true }),
   rc('lstm', 'bidirectional concat, goBackwards forward layer', { B: 2, T: 4, F: 3, u: 4, bidi: 'concat', back: true, seq: true }),
   rc('lstm', 'bidirectional concat b32 T10 f128 u64', { B: 32, T: 10, F: 128, u: 64, bidi: 'concat', seq: true }),
+  // Units past what workgroup memory holds for the persistent webgpu kernel (it falls back to step dispatches).
+  rc('lstm', 'one step b2 f16 u1024 (large hidden size)', { B: 2, T: 1, F: 16, u: 1024, h0: true, c0: true, state: true }),
 ];
 
 const gruCases: OpCase[] = [true, false].flatMap((resetAfter) => {
