@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   activation,
   add,
+  conv2d,
   createEngine,
   DeviceLostError,
   InvalidArgumentError,
@@ -83,13 +84,14 @@ describe('webgpu scheduling', () => {
 });
 
 describe('pools and ownership', () => {
-  it('keeps the webgpu buffer count flat over 1,000 calls and frees everything on dispose', async () => {
+  it('keeps the webgpu buffer count flat over 1,000 conv calls and frees everything on dispose', async () => {
     const e = await createEngine({ backend: 'webgpu', ...quiet });
     const x = e.tensor(seededUniform(3, 8 * 8 * 16), [1, 8, 8, 16]);
-    const y = e.tensor(seededUniform(4, 16), [16]);
+    const w = e.tensor(seededUniform(4, 3 * 3 * 16 * 16), [3, 3, 16, 16]);
+    const bias = e.tensor(seededUniform(5, 16), [16]);
     const counts: number[] = [];
     for (let i = 0; i < 1000; i++) {
-      const s = add(e, x, y);
+      const s = conv2d(e, x, w, { padding: 'same' }, { bias });
       const r = activation(e, s, { activation: 'relu6' });
       s.dispose();
       if (i % 100 === 99) {
@@ -99,7 +101,7 @@ describe('pools and ownership', () => {
       r.dispose();
     }
     expect(new Set(counts).size).toBe(1);
-    expect(e.stats().liveTensors).toBe(2);
+    expect(e.stats().liveTensors).toBe(3);
     e.dispose();
     expect(e.stats()).toMatchObject({ allocations: 0, bytes: 0, liveTensors: 0, pipelines: 0 });
   });
