@@ -98,7 +98,7 @@ describe.each(['wasm', 'webgpu'] as const)('FaceRecognizer on %s', (backend) => 
     for (const f of got) expect(f.landmarks).toHaveLength(68);
   });
 
-  it.runIf(full)("withLandmarks 'tiny': FaceLandmark68TinyNet", async () => {
+  if (full) it("withLandmarks 'tiny': FaceLandmark68TinyNet", async () => {
     const got = await fr.detect(faces, { withLandmarks: 'tiny' });
     const net = await FaceLandmarkNet.load(engine, { tiny: true });
     try {
@@ -120,7 +120,7 @@ describe.each(['wasm', 'webgpu'] as const)('FaceRecognizer on %s', (backend) => 
     expect((await fr.detect(img, { detector: 'mtcnn', ...opts })).length).toBe((await mtcnn.detect(img, opts)).length);
   });
 
-  it.runIf(full)('dogs.jpg: no face at the default thresholds (tiny and mtcnn)', async () => {
+  if (full) it('dogs.jpg: no face at the default thresholds (tiny and mtcnn)', async () => {
     expect(await fr.detect(dogs)).toEqual([]);
     expect(await fr.detect(dogs, { detector: 'mtcnn' })).toEqual([]);
   });
@@ -182,14 +182,14 @@ describe.each(['wasm', 'webgpu'] as const)('FaceRecognizer on %s', (backend) => 
     expect(engine.stats().liveTensors).toBe(base);
   });
 
-  it.runIf(full)('images as a file path or encoded bytes (Node) give the same result as pixels', async () => {
+  if (full) it('images as a file path or encoded bytes (Node) give the same result as pixels', async () => {
     const want = await fr.detect(faces);
     expect(await fr.detect(FACES)).toEqual(want);
     expect(await fr.detect(readFileSync(FACES))).toEqual(want);
     expect(await fr.embed(FACES, want[0]!.box)).toEqual(await fr.embed(faces, want[0]!.box));
   });
 
-  it.runIf(full)('gallery(): enrol from images, identify images and faces, save and continue', async () => {
+  if (full) it('gallery(): enrol from images, identify images and faces, save and continue', async () => {
     const g = fr.gallery({ detect: { inputSize: 'auto', withLandmarks: true } });
     for (const [name, imgs] of Object.entries(people)) await g.enroll(name, imgs.slice(0, 3));
     expect(g.size).toBe(3);
