@@ -238,7 +238,7 @@ function tfjsRunner(backend) {
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
-const { INT, FLOATS } = onnx.AttributeProto.AttributeType;
+const { INT, INTS } = onnx.AttributeProto.AttributeType;
 const vi = (name, dims) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
 const init = (name, dims, data) => ({ name, dims, dataType: FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
 const initI64 = (name, values) => {
@@ -289,7 +289,7 @@ function onnxModel(cell, batch) {
   const r1 = rnnNode(cell, 'l1', 'XT', ['Y1'], w.l1, F, H);
   const r2 = rnnNode(cell, 'l2', 'Y1s', ['', 'H2'], w.l2, H, H);
   const nodes = [
-    { opType: 'Transpose', input: ['X'], output: ['XT'], attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 0, 2] }] },
+    { opType: 'Transpose', input: ['X'], output: ['XT'], attribute: [{ name: 'perm', type: INTS, ints: [1, 0, 2] }] },
     r1.node,
     { opType: 'Squeeze', input: ['Y1', 'ax1'], output: ['Y1s'] },
     r2.node,
@@ -307,7 +307,6 @@ function onnxStep(h) {
   const r = rnnNode('lstm', 'l', 'X', ['', 'Y'], w, h, h);
   return encode([r.node], [vi('X', [1, 32, h])], [vi('Y', [1, 32, h])], r.inits);
 }
-void FLOATS;
 
 function ortRunner() {
   let ort;
@@ -396,7 +395,8 @@ for (const cs of CASES) {
         continue;
       }
       c.medians.push(res.details.median * 1e3);
-      console.log(`  ${c.runner.id.padEnd(12)} ${(res.details.median * 1e3).toFixed(2)} ms (${res.samples} samples)`);
+      const diff = base && c.out ? ` | max |diff| vs ${prepared.find((x) => x.out)?.runner.id}: ${Math.max(...c.out.map((v, i) => Math.abs(v - base[i]))).toExponential(1)}` : '';
+      console.log(`  ${c.runner.id.padEnd(12)} ${(res.details.median * 1e3).toFixed(2)} ms (${res.samples} samples)${round === 0 ? diff : ''}`);
     }
   }
   for (const c of prepared) {

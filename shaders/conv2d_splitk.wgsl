@@ -1,10 +1,10 @@
-// conv2d for tiny output maps (a few pixels: 2x2, 4x4) where the device has no subgroups. The pixel-per-lane
-// kernel (conv2d_vec4.wgsl) leaves most lanes of a workgroup idle there. Here lanes run over output-channel
-// blocks (one vec4 of channels each) and all lanes of a workgroup share its 4 pixels and its slice of the
-// K = kh*kw*cin/4 channel steps: x loads and the window/padding logic are uniform (one load per pixel for the
-// whole workgroup), only the 4 filter rows of a step are per-lane loads. With SPLIT > 1 dispatch z cuts K into
-// slices; each writes raw partial sums to out[slice][m][cout] and conv2d_reduce.wgsl adds them and applies the
-// epilogue (a second small pass instead of atomics). With SPLIT = 1 it applies the epilogue itself.
+// conv2d for small output maps (under 64 pixels: 2x2 .. 7x7) where the device has no subgroups: the
+// pixel-per-lane kernel (conv2d_vec4.wgsl) leaves most lanes of a workgroup idle there. Here lanes run over
+// output-channel blocks (one vec4 of channels each) and all lanes of a workgroup share its 4 pixels and its slice
+// of the K = kh*kw*cin/4 channel steps: x loads and the window/padding logic are uniform (one load per pixel for
+// the whole workgroup), only the 4 filter rows of a step are per-lane loads. With SPLIT > 1 dispatch z cuts K
+// into slices; each writes raw partial sums to out[slice][m][cout] and conv2d_reduce.wgsl adds them and applies
+// the epilogue (a second small pass instead of atomics). With SPLIT = 1 it applies the epilogue itself.
 // Needs one group, cin % 4 == 0 and cout % 4 == 0.
 // #include "lib/activation.wgsl"
 

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/index.node.js';
 import { InvalidModelFileError } from '../../src/runtime/errors.js';
-import { loadModelFromArtifacts } from '../../src/nn/keras-loader.js';
+import { readFile } from 'node:fs/promises';
+import { loadModel, loadModelFromArtifacts } from '../../src/nn/keras-loader.js';
 import { loadModelFromFile } from '../../src/nn/io-node.js';
 import { randomizeWeights, saveArtifacts, seeded, tf, tfl, tfReady, writeModelFiles, type Saved } from './layers-tfjs-support.js';
 
@@ -202,6 +203,29 @@ describe('Keras 2 GRU reset_after=True model.json', () => {
       y.dispose();
       m.dispose();
     }
+  });
+});
+
+describe('loadModel over fetch', () => {
+  it('fetches model.json and its shard (any fetch: here one that reads files)', async () => {
+    const m = tfl.sequential({ layers: [tfl.layers.lstm({ units: 3, inputShape: [2, 4] }), tfl.layers.dense({ units: 2, activation: 'softmax' })] });
+    randomizeWeights(m, 70);
+    const x = seeded(71, 2 * 2 * 4);
+    const want = (m.predict(tf.tensor(x, [2, 2, 4])) as tf.Tensor).dataSync();
+    const path = writeModelFiles(await saveArtifacts(m));
+    const fetched: string[] = [];
+    const fileFetch = async (url: string) => {
+      fetched.push(url);
+      const bytes = await readFile(url);
+      return new Response(bytes, { status: 200 });
+    };
+    const ours = await loadModel(path, { engine: engines[0]!.engine, fetch: fileFetch as never });
+    const y = ours.predict(x, [2, 2, 4]);
+    expect(maxDiff(await y.data(), want)).toBeLessThan(1e-4);
+    expect(fetched.some((u) => u.endsWith('model.weights.bin'))).toBe(true);
+    y.dispose();
+    ours.dispose();
+    await expect(loadModel('/nonexistent/model.json', { engine: engines[0]!.engine, fetch: fileFetch as never })).rejects.toThrow(InvalidModelFileError);
   });
 });
 

@@ -5,6 +5,8 @@ import { recurrentReference } from '../../src/ops/recurrent/reference.js';
 import { prepareRecurrent, type RnnCell } from '../../src/ops/recurrent/spec.js';
 import { recurrentGradReference } from '../../src/ops/recurrent-grad/reference.js';
 import { prepareRecurrentGrad } from '../../src/ops/recurrent-grad/spec.js';
+import { recurrentTrainReference } from '../../src/ops/recurrent-grad/train-reference.js';
+import { prepareRecurrentTrain } from '../../src/ops/recurrent-grad/train-spec.js';
 import { seededUniform } from '../support/random.js';
 
 const rand = (seed: number, n: number, s = 1) => Float64Array.from(seededUniform(seed, n, -s, s));
@@ -76,6 +78,23 @@ function checkRnn(c: RnnCase): void {
   const outputs = outShapes.map((s) => new Float64Array(s.reduce((p, q) => p * q, 1)));
   recurrentGradReference(null, { inputs: [x, W, R, bias, hseq, dy], inShapes, outputs, outShapes, attrs: norm });
   const [dW, dR, dB, dx] = outputs as [Float64Array, Float64Array, Float64Array, Float64Array];
+
+  // The training forward (lstmTrain / gruTrain / simpleRnnTrain) computes the recurrent op's sequence, and its
+  // saved state gives the backward the same gradients as recomputing.
+  const tAttrs: Record<string, unknown> = { units: c.u, goBackwards: c.goBackwards, activation: c.activation };
+  if (c.cell !== 'simpleRnn') tAttrs.recurrentActivation = c.recurrentActivation;
+  if (c.cell === 'gru') tAttrs.resetAfter = c.resetAfter;
+  const tShapes = inShapes.slice(0, 4);
+  const tp = prepareRecurrentTrain(c.cell, tShapes, tAttrs);
+  const tOut = tp.outShapes.map((sh) => new Float64Array(sh.reduce((p, q) => p * q, 1)));
+  recurrentTrainReference(null, { inputs: [x, W, R, bias], inShapes: tShapes, outputs: tOut, outShapes: tp.outShapes, attrs: tp.attrs });
+  tOut[0]!.forEach((v, i) => expect(Math.abs(v - hseq[i]!)).toBeLessThan(1e-12));
+  const savedShapes = [...inShapes, tp.outShapes[2]!, c.cell === 'simpleRnn' ? undefined : tp.outShapes[3]!];
+  const sp = prepareRecurrentGrad(c.cell, savedShapes, attrs);
+  const sOut = sp.outShapes.map((sh) => new Float64Array(sh.reduce((p, q) => p * q, 1)));
+  recurrentGradReference(null, { inputs: [x, W, R, bias, hseq, dy, tOut[2], c.cell === 'simpleRnn' ? undefined : tOut[3]], inShapes: savedShapes, outputs: sOut, outShapes: sp.outShapes, attrs: sp.attrs });
+  sOut.forEach((o, k) => o.forEach((v, i) => expect(Math.abs(v - outputs[k]![i]!)).toBeLessThan(1e-12)));
+
   const eps = 1e-6;
   const params: [string, Float64Array, Float64Array][] = [['kernel', W, dW], ['recurrentKernel', R, dR], ['x', x, dx]];
   if (bias) params.push(['bias', bias, dB]);

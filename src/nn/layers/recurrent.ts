@@ -3,7 +3,7 @@ import { fail, UnsupportedError } from '../../runtime/errors.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { gruOp, lstmOp, recurrentInputs, simpleRnnOp } from '../../ops/recurrent/index.js';
 import { GATES, RNN_ACTIVATIONS, type RnnActivation, type RnnCell } from '../../ops/recurrent/spec.js';
-import { recurrentGrad } from '../../ops/recurrent-grad/index.js';
+import { recurrentGrad, recurrentTrain } from '../../ops/recurrent-grad/index.js';
 import { initialize, toInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import type { Rng } from '../rng.js';
 import { kerasInitializer } from './dense.js';
@@ -55,6 +55,9 @@ function activation(where: string, name: string, v: unknown, dflt: RnnActivation
 interface RnnCache {
   x: Tensor;
   hseq: Tensor;
+  /** The training forward's saved state (activated gates; LSTM c / GRU's reset input), for the backward. */
+  gates: Tensor;
+  aux?: Tensor;
 }
 
 /** Keras LSTM / GRU / SimpleRNN over the recurrent ops; training through the recurrent-grad ops (BPTT). */
@@ -157,19 +160,16 @@ export class Recurrent extends Layer {
     if (this.dropout > 0 || this.recurrentDropout > 0) {
       throw new UnsupportedError(`${this.where}: training with dropout / recurrentDropout inside the cell is not supported; put a Dropout layer before it`);
     }
-    // The backward needs every step's h: run with sequences, and take the last h from the state output.
-    const outs = engine.run(OPS[this.cell], recurrentInputs(this.cell, x, this.weightsOf()), this.opAttrs(true, !this.returnSequences) as never);
-    const hseq = ctx.keep(outs[0]!);
-    let y = hseq;
-    if (!this.returnSequences) {
-      y = ctx.keep(outs[1]!);
-      outs.slice(2).forEach((t) => t.dispose());
-    }
-    return { y, cache: { x, hseq } satisfies RnnCache };
+    // The training forward keeps every step's h and gates, so the backward recomputes nothing.
+    const attrs: Record<string, unknown> = { units: this.units, goBackwards: this.goBackwards, activation: this.activation };
+    if (this.cell !== 'simpleRnn') attrs.recurrentActivation = this.recurrentActivation;
+    if (this.cell === 'gru') attrs.resetAfter = this.resetAfter;
+    const [hseq, last, gates, aux] = recurrentTrain(engine, this.cell, x, this.weightsOf(), attrs as never).map((t) => ctx.keep(t));
+    return { y: this.returnSequences ? hseq! : last!, cache: { x, hseq: hseq!, gates: gates!, aux: this.cell === 'simpleRnn' ? undefined : aux } satisfies RnnCache };
   }
 
   backward(ctx: TrainContext, dy: Tensor, cache: unknown, needDx: boolean): BackwardResult {
-    const { x, hseq } = cache as RnnCache;
+    const { x, hseq, gates, aux } = cache as RnnCache;
     const w = this.weightsOf();
     const attrs: Record<string, unknown> = {
       units: this.units,
@@ -180,7 +180,7 @@ export class Recurrent extends Layer {
     };
     if (this.cell !== 'simpleRnn') attrs.recurrentActivation = this.recurrentActivation;
     if (this.cell === 'gru') attrs.resetAfter = this.resetAfter;
-    const [dK, dR, dB, dx] = recurrentGrad(ctx.engine, this.cell, { x, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias, hseq, dy }, attrs as never);
+    const [dK, dR, dB, dx] = recurrentGrad(ctx.engine, this.cell, { x, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias, hseq, dy, gates, aux }, attrs as never);
     if (!needDx) dx!.dispose();
     const grads = [dK!, dR!];
     if (this.useBias) grads.push(dB!);

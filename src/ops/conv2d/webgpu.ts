@@ -1,17 +1,11 @@
 import { grid, type GpuStorage, type WebGpuBackend } from '../../runtime/backends/webgpu.js';
 import type { KernelArgs } from '../../runtime/op.js';
 import type { Conv2dNorm } from './spec.js';
+import { splitFor, withSplit, type Extras } from './split-k.js';
 
 const WG = 64;
 /** Output pixels per invocation (every kernel). */
 const PIX = 4;
-/**
- * Split-K: when the output alone gives fewer than TARGET_WORKGROUPS workgroups (small maps), K is cut into up to
- * MAX_SPLIT slices of at least MIN_SLICE_STEPS 4-channel steps, summed by a second pass (conv2d_reduce).
- */
-const TARGET_WORKGROUPS = 64;
-const MAX_SPLIT = 16;
-const MIN_SLICE_STEPS = 32;
 
 type AdapterInfo = { subgroupMinSize?: number; subgroupMaxSize?: number };
 const info = (be: WebGpuBackend) => (be.device as GPUDevice & { adapterInfo?: AdapterInfo }).adapterInfo;
@@ -30,56 +24,12 @@ function subgroupWorkgroup(be: WebGpuBackend, pixelBlocks: number): number {
   return Math.min(WG, Math.ceil(pixelBlocks / sg) * sg);
 }
 
-/** K slices for a dispatch of `workgroups` workgroups over `steps` channel steps (1: no split). */
-export function splitFor(workgroups: number, steps: number): number {
-  let s = 1;
-  while (s < MAX_SPLIT && workgroups * s < TARGET_WORKGROUPS && steps / (2 * s) >= MIN_SLICE_STEPS) s *= 2;
-  return s;
-}
-
 /** Sizes that vary per call without a new pipeline (spatial dims, pads), matching `Params` in the shaders. */
 function params(a: Conv2dNorm, rowStride: number): ArrayBuffer {
   const u = new ArrayBuffer(48);
   new Int32Array(u, 0, 8).set([a.h, a.w, a.oh, a.ow, a.padT, a.padL, a.n * a.oh * a.ow, rowStride]);
   new Float32Array(u, 32, 1)[0] = a.alpha;
   return u;
-}
-
-type Extras = readonly [GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined];
-
-/** Second pass of a split-K conv: out = epilogue(sum of the `split` partial-sum slices in `part`). */
-function reduceSplits(be: WebGpuBackend, a: Conv2dNorm, part: GpuStorage, split: number, extras: Extras, out: GpuStorage): void {
-  const m = a.n * a.oh * a.ow;
-  const [gx, gy] = grid(Math.ceil((m * a.cout) / 4 / WG));
-  const u = new ArrayBuffer(16);
-  new Uint32Array(u, 0, 2).set([m, gx * WG]);
-  new Float32Array(u, 8, 1)[0] = a.alpha;
-  const [bias, scale, shift, prelu] = extras;
-  be.dispatch({
-    shader: 'conv2d_reduce',
-    constants: { ACT: a.code, WG, COUT: a.cout, SPLIT: split, HAS_BIAS: a.hasBias, HAS_SCALE: a.hasScale, HAS_SHIFT: a.hasShift, PRELU: a.hasPrelu },
-    bindings: [part, bias ?? part, scale ?? part, shift ?? part, prelu ?? part, out],
-    uniforms: u,
-    workgroups: [gx, gy],
-  });
-}
-
-/**
- * Runs `dispatch` into the output, or with split > 1 into a temporary partial-sum buffer that a reduce pass
- * then folds into the output (the buffer goes back to the pool after the submit).
- */
-function withSplit(be: WebGpuBackend, a: Conv2dNorm, split: number, extras: Extras, out: GpuStorage, dispatch: (target: GpuStorage) => void): void {
-  if (split === 1) {
-    dispatch(out);
-    return;
-  }
-  const part = be.alloc(split * a.n * a.oh * a.ow * a.cout);
-  try {
-    dispatch(part);
-    reduceSplits(be, a, part, split, extras, out);
-  } finally {
-    be.release(part);
-  }
 }
 
 /**

@@ -37,6 +37,9 @@ export interface RecurrentGradInputs {
   hseq: Tensor;
   /** Gradient of the loss w.r.t. the layer output. */
   dy: Tensor;
+  /** The training forward's saved state (recurrentTrain outputs 2 and 3): skips the recompute. */
+  gates?: Tensor;
+  aux?: Tensor;
 }
 
 function defineRecurrentTrain(cell: RnnCell) {
@@ -66,5 +69,6 @@ const OPS = { lstm: lstmGradOp, gru: gruGradOp, simpleRnn: simpleRnnGradOp } as 
 
 /** BPTT of a Keras LSTM / GRU / SimpleRNN layer: [dKernel, dRecurrentKernel, dBias, dx]. */
 export function recurrentGrad(engine: Engine, cell: RnnCell, t: RecurrentGradInputs, attrs: RecurrentGradAttrs): Tensor[] {
-  return engine.run(OPS[cell], [t.x, t.kernel, t.recurrentKernel, t.bias, t.hseq, t.dy], attrs);
+  const saved = t.gates ? [t.gates, t.aux] : [];
+  return engine.run(OPS[cell], [t.x, t.kernel, t.recurrentKernel, t.bias, t.hseq, t.dy, ...saved], attrs);
 }

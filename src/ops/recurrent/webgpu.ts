@@ -17,7 +17,7 @@ interface Plan {
   persist: boolean;
   /** Batch rows per invocation (register block). */
   BR: number;
-  /** Persistent: recurrent kernel in workgroup memory, workgroup size. */
+  /** Persistent: the recurrent kernel in workgroup memory; workgroup size; vec4 of h slots and of the kernel. */
   shared: boolean;
   wg: number;
   hs: number;
