@@ -1,4 +1,4 @@
-// conv2d for small output maps (under 64 pixels: 2x2 .. 7x7) where the device has no subgroups: the
+// conv2d for tiny output maps (up to 16 pixels: 2x2, 4x4) where the device has no subgroups: the
 // pixel-per-lane kernel (conv2d_vec4.wgsl) leaves most lanes of a workgroup idle there. Here lanes run over
 // output-channel blocks (one vec4 of channels each) and all lanes of a workgroup share its 4 pixels and its slice
 // of the K = kh*kw*cin/4 channel steps: x loads and the window/padding logic are uniform (one load per pixel for

@@ -105,9 +105,9 @@ export function conv2dWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: K
       );
       return;
     }
-    // Tiny maps (or small ones under a window): lanes over output channels, pixels shared (conv2d_splitk).
-    // 8-16 lanes per workgroup and more workgroups ran about 2x faster on lavapipe than 32 or 64 lanes.
-    if (a.groups === 1 && (m <= 16 || (m < 64 && taps > 1))) {
+    // Tiny maps (up to 16 pixels): lanes over output channels, pixels shared (conv2d_splitk). From 25 pixels on,
+    // conv2d_vec4 was as fast or faster on lavapipe. 8-16 lanes per workgroup ran about 2x faster than 32 or 64.
+    if (a.groups === 1 && m <= 16) {
       const wg = a.cout <= 32 ? 8 : 16;
       const base = Math.ceil(m / PIX) * Math.ceil(a.cout / 4 / wg);
       const split = splitFor(base, taps * (a.cin / 4));
