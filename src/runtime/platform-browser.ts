@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { embeddedShaders, embeddedWasm } from './platform-common.js';
 import type { Platform, WorkerLike } from './platform.js';
 

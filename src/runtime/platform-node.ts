@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import { embeddedShaders, embeddedWasm } from './platform-common.js';
 import type { Platform, WorkerLike } from './platform.js';
 
@@ -36,7 +36,7 @@ export const nodePlatform: Platform = {
   async spawnWorker(code: string): Promise<WorkerLike> {
     const { Worker } = await import('node:worker_threads');
     // V8 flags (e.g. relaxed SIMD on Node 20) are process-wide: workers see what the main thread sees.
-    const w = new Worker(code, { eval: true });
+    const w = new Worker(NODE_WORKER_PRELUDE + code, { eval: true });
     w.unref(); // idle pool threads never keep the process alive
     return {
       postMessage: (m) => w.postMessage(m),
@@ -46,6 +46,15 @@ export const nodePlatform: Platform = {
     };
   },
 };
+
+/** Gives a worker_threads worker the Web Worker surface (self.postMessage, message events) pool code expects. */
+const NODE_WORKER_PRELUDE = `
+const { parentPort } = require('node:worker_threads');
+globalThis.self = {
+  postMessage: (m) => parentPort.postMessage(m),
+  addEventListener: (type, cb) => parentPort.on(type, (data) => cb({ data })),
+};
+`;
 
 let cpuCount = 1;
 try {

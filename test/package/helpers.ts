@@ -2,11 +2,11 @@
 // temp app (so `facegpu` resolves through package.json `exports` exactly as for a user), bundle that app with
 // Vite, and serve the result on 127.0.0.1.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { builtinModules } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, relative, sep } from 'node:path';
+import { dirname, extname, join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
@@ -52,6 +52,18 @@ export function packInto(dir: string): string[] {
   const pkgDir = join(dir, 'node_modules/facegpu');
   execFileSync('mkdir', ['-p', pkgDir]);
   execFileSync('tar', ['-xzf', join(dir, info.filename), '-C', pkgDir, '--strip-components=1']);
+  // What `npm install <tarball>` would add beside it: the package's runtime dependencies (linked from this repo's
+  // node_modules, offline).
+  const deps = Object.keys((JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {});
+  for (const d of deps) {
+    const target = join(dir, 'node_modules', d);
+    mkdirSync(dirname(target), { recursive: true });
+    try {
+      symlinkSync(join(repoRoot, 'node_modules', d), target, 'dir');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
   return info.files.map((f) => f.path);
 }
 

@@ -14,10 +14,11 @@ const KERNEL = 2;
 const ARGC = 3;
 const ERROR = 4;
 
+// Written against the Web Worker API (self.postMessage / message events); the Node platform adapts
+// worker_threads to it with a small prelude, so this text names no Node module.
 const WORKER_CODE = `
-const isNode = typeof require === 'function';
-const port = isNode ? require('node:worker_threads').parentPort : self;
-const listen = (cb) => (isNode ? port.on('message', cb) : port.addEventListener('message', (e) => cb(e.data)));
+const port = self;
+const listen = (cb) => port.addEventListener('message', (e) => cb(e.data));
 listen(async (msg) => {
   const { module, memory, ctrl, args, slot, names } = msg;
   const inst = await WebAssembly.instantiate(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 import type { Backend, BackendStats } from '../backend.js';
 import { DeviceLostError, KernelError } from '../errors.js';
 
