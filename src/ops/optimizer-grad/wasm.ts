@@ -6,12 +6,16 @@ import type { AdamNorm, SgdNorm } from './spec.js';
 export function adamWasm(be: WasmBackend, { inputs, outputs, attrs: a }: KernelArgs<WasmStorage, AdamNorm>): void {
   const [p, g, m, v, ns] = inputs;
   be.call('adam_update_f32', p!.ptr, g!.ptr, m!.ptr, v!.ptr, a.n, a.lrT, a.beta1, a.beta2, a.epsilon, ns?.ptr ?? 0, a.clipNorm);
+  // Written in place: copies derived from them (packed filters) are stale now.
+  for (const s of [p, m, v]) be.invalidate(s!);
   be.f32(outputs[0]!.ptr, 1)[0] = 0;
 }
 
 export function sgdWasm(be: WasmBackend, { inputs, outputs, attrs: a }: KernelArgs<WasmStorage, SgdNorm>): void {
   const [p, g, vel, ns] = inputs;
   be.call('sgd_update_f32', p!.ptr, g!.ptr, a.hasVelocity ? vel!.ptr : 0, a.n, a.lr, a.momentum, a.nesterov ? 1 : 0, ns?.ptr ?? 0, a.clipNorm);
+  be.invalidate(p!);
+  if (a.hasVelocity) be.invalidate(vel!);
   be.f32(outputs[0]!.ptr, 1)[0] = 0;
 }
 
