@@ -5,7 +5,7 @@
 //   unit before the product, so a step has two passes: z, r and r*h (gate columns 0, 1), then (r*h) R_h (column
 //   2) and the update.
 import {
-  RNN_ACC, RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST,
+  RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST,
   RNN_P_OUT, RNN_P_RACT, RNN_P_RESET_AFTER, RNN_P_REV, RNN_P_RH, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP,
   RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, RNN_P_WQ, RNN_P_WS, RNN_P_WG, RNN_P_XQ, RNN_P_XG, RNN_P_AQ,
   RNN_P_AG, rnnAccumG1, rnnAccumG4, rnnAct4, rnnMaskedOut, rnnParam,
@@ -13,8 +13,11 @@ import {
 } from './rnn';
 import { madd } from './simd';
 
-/** Step s of one direction. */
-export function gru_step_f32_simd(p: usize, s: i32): void {
+/**
+ * Step s of one direction, batch rows rb0..rb1-1 (rows are independent: threads take a range each; `accs` is 256
+ * bytes of the caller's own scratch for the gate sums).
+ */
+export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: usize): void {
   const B = rnnParam(p, RNN_P_B);
   const u = rnnParam(p, RNN_P_U);
   const up = rnnParam(p, RNN_P_UP);
@@ -59,13 +62,13 @@ export function gru_step_f32_simd(p: usize, s: i32): void {
     // Pass 1: z and r * h for every unit (z = ract(x_z + h R_z), r = ract(x_r + h R_r)).
     for (let q = 0; q < nq; q++) {
       const wq = rw + <usize>q * wqs;
-      for (let b0 = 0; b0 < B; ) {
-        const rows = B - b0 >= 4 ? 4 : 1;
-        if (rows == 4) rnnAccumG4(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
-        else rnnAccumG1(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
+      for (let b0 = rb0; b0 < rb1; ) {
+        const rows = rb1 - b0 >= 4 ? 4 : 1;
+        if (rows == 4) rnnAccumG4(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+        else rnnAccumG1(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
         for (let r = 0; r < rows; r++) {
           const b = b0 + r;
-          const acc = RNN_ACC + (<usize>r << 6);
+          const acc = accs + (<usize>r << 6);
           const xq = xp + <usize>b * xsb + <usize>q * xqs;
           const sq = <usize>b * rowBytes + (<usize>q << 4);
           v128.store(zs + sq, rnnAct4(f32x4.add(v128.load(acc), v128.load(xq)), ract));
@@ -88,18 +91,18 @@ export function gru_step_f32_simd(p: usize, s: i32): void {
       br = v128.load(pq + ag);
       bh = v128.load(pq + 2 * ag);
     }
-    for (let b0 = 0; b0 < B; ) {
-      const rows = B - b0 >= 4 ? 4 : 1;
+    for (let b0 = rb0; b0 < rb1; ) {
+      const rows = rb1 - b0 >= 4 ? 4 : 1;
       if (after) {
-        if (rows == 4) rnnAccumG4(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
-        else rnnAccumG1(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
+        if (rows == 4) rnnAccumG4(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+        else rnnAccumG1(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
       } else {
-        if (rows == 4) rnnAccumG4(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, RNN_ACC);
-        else rnnAccumG1(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, RNN_ACC);
+        if (rows == 4) rnnAccumG4(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
+        else rnnAccumG1(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
       }
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
-        const acc = RNN_ACC + (<usize>r << 6);
+        const acc = accs + (<usize>r << 6);
         const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const sq = <usize>b * rowBytes + (<usize>q << 4);
         const h = v128.load(hPrev + sq);
@@ -126,8 +129,8 @@ export function gru_step_f32_simd(p: usize, s: i32): void {
   }
 }
 
-/** All T GRU steps of one direction in one call. */
-export function gru_seq_f32_simd(p: usize): void {
+/** All T GRU steps of one direction for batch rows rb0..rb1-1, in one call. */
+export function gru_seq_f32_simd(p: usize, rb0: i32, rb1: i32, accs: usize): void {
   const T = rnnParam(p, RNN_P_T);
-  for (let s = 0; s < T; s++) gru_step_f32_simd(p, s);
+  for (let s = 0; s < T; s++) gru_step_f32_simd(p, s, rb0, rb1, accs);
 }

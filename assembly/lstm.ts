@@ -3,7 +3,7 @@
 // lstm_step_f32_simd is one fused step (recurrent product + gates + c/h update + masking + output) for every
 // batch row; lstm_seq_f32_simd runs all T steps in one call.
 import {
-  RNN_ACC, RNN_P_ACT, RNN_P_AG, RNN_P_AQ, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK,
+  RNN_P_ACT, RNN_P_AG, RNN_P_AQ, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK,
   RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U,
   RNN_P_UP, RNN_P_WG, RNN_P_WQ, RNN_P_WS, RNN_P_XG, RNN_P_XP, RNN_P_XQ, RNN_P_XSB, RNN_P_XST, RNN_P_ZERO,
   rnnAccumG1, rnnAccumG4, rnnAct4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
@@ -11,10 +11,11 @@ import {
 import { madd } from './simd';
 
 /**
- * Step s of one direction. A unit block is 4 units x 4 gates (4 v128 columns of R); a 4-row batch block keeps its
+ * Step s of one direction, batch rows rb0..rb1-1 (rows are independent: threads take a range each; `accs` is
+ * 256 bytes of the caller's own scratch for the gate sums). A unit block is 4 units x 4 gates (4 v128 columns of R); a 4-row batch block keeps its
  * 16 gate sums in v128 accumulators (rnnAccumG4), then i, f, g, o, c' and h' are computed on them in place.
  */
-export function lstm_step_f32_simd(p: usize, s: i32): void {
+export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: usize): void {
   const B = rnnParam(p, RNN_P_B);
   const u = rnnParam(p, RNN_P_U);
   const up = rnnParam(p, RNN_P_UP);
@@ -61,13 +62,13 @@ export function lstm_step_f32_simd(p: usize, s: i32): void {
       pf = v128.load(pq + ag);
       po = v128.load(pq + 2 * ag);
     }
-    for (let b0 = 0; b0 < B; ) {
-      const rows = B - b0 >= 4 ? 4 : 1;
-      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
-      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, RNN_ACC);
+    for (let b0 = rb0; b0 < rb1; ) {
+      const rows = rb1 - b0 >= 4 ? 4 : 1;
+      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
-        const acc = RNN_ACC + (<usize>r << 6);
+        const acc = accs + (<usize>r << 6);
         const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const sq = <usize>b * rowBytes + (<usize>q << 4);
         const c = v128.load(cs + sq);
@@ -99,8 +100,8 @@ export function lstm_step_f32_simd(p: usize, s: i32): void {
   }
 }
 
-/** All T LSTM steps of one direction in one call (no host round-trip). */
-export function lstm_seq_f32_simd(p: usize): void {
+/** All T LSTM steps of one direction for batch rows rb0..rb1-1, in one call (no host round-trip). */
+export function lstm_seq_f32_simd(p: usize, rb0: i32, rb1: i32, accs: usize): void {
   const T = rnnParam(p, RNN_P_T);
-  for (let s = 0; s < T; s++) lstm_step_f32_simd(p, s);
+  for (let s = 0; s < T; s++) lstm_step_f32_simd(p, s, rb0, rb1, accs);
 }

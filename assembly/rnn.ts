@@ -2,9 +2,9 @@
 // padding, the bidirectional merge, and the SimpleRNN cell. LSTM (lstm.ts) and GRU (gru.ts) build on these.
 //
 // Layouts (src/ops/recurrent/wasm.ts sets them up): a unit block is UB units (4 for LSTM/GRU, 16 for SimpleRNN),
-// one v128 per gate. When units are a multiple of UB, the kernels read Keras's layouts in place (recurrent kernel
-// [u, G*u], gates u apart; x W + b from one GEMM per direction) and nothing is copied per call. Otherwise the
-// pack kernels below pad units to `up` and interleave gates per block:
+// one v128 per gate. When units are a multiple of UB, the kernels read Keras's layouts in place (x W + b from one
+// GEMM per direction, biases, peepholes; the recurrent kernel [u, G*u] too while it is small) and nothing is
+// copied per call. Otherwise the pack kernels below pad units to `up` and interleave gates per block:
 // - the recurrent kernel R [u, G*u] becomes panels [q][k][g][UB]: for unit block q, k rows of G*UB floats (LSTM:
 //   the 4 gates of 4 units = 16 floats), so one block's whole cell step reads one contiguous panel;
 // - the input kernel W [F, G*u] becomes rows [f][q][g][UB] (both directions side by side), so the one GEMM that
@@ -23,8 +23,8 @@ export const RNN_P_T: i32 = 3; // steps
 export const RNN_P_XP: i32 = 4; // x W + b, this direction's first column (bytes)
 export const RNN_P_XSB: i32 = 5; // XP bytes between batch rows
 export const RNN_P_XST: i32 = 6; // XP bytes between time steps
-export const RNN_P_RW: i32 = 7; // packed recurrent kernel panels
-export const RNN_P_AUX: i32 = 8; // LSTM peepholes / GRU recurrent bias, [q][3][UB] (0 = none)
+export const RNN_P_RW: i32 = 7; // recurrent kernel (packed panels or Keras layout)
+export const RNN_P_AUX: i32 = 8; // LSTM peepholes / GRU recurrent bias (0 = none)
 export const RNN_P_MASK: i32 = 9; // lengths [B] or mask [B, T] (f32)
 export const RNN_P_MASKMODE: i32 = 10; // 0 none, 1 lengths, 2 mask
 export const RNN_P_H: i32 = 11; // h ping-pong [2][B][up]
@@ -52,7 +52,7 @@ export const RNN_P_AQ: i32 = 30; // aux: per unit block
 export const RNN_P_AG: i32 = 31; // per gate
 export const RNN_P_SIZE: i32 = 32;
 
-/** 4 rows x 4 v128 of gate sums: the microkernels' hand-off to the cell epilogues. */
+/** 4 rows x 4 v128 of gate sums: a single-threaded caller's hand-off from the microkernels to its epilogue. */
 export const RNN_ACC: usize = memory.data(256, 16);
 
 // @ts-ignore: decorator
@@ -328,14 +328,18 @@ export function rnn_pack_panels_f32(src: usize, rows: i32, u: i32, G: i32, UB: i
   const gu = G * u;
   let o = dst;
   for (let q = 0; q < nq; q++) {
+    const j0 = q * UB;
+    const full = j0 + UB <= u && (UB & 3) == 0;
     for (let k = 0; k < rows; k++) {
       const row = src + (<usize>(k * gu) << 2);
       for (let g = 0; g < G; g++) {
-        for (let l = 0; l < UB; l++) {
-          const j = q * UB + l;
-          store<f32>(o, j < u ? load<f32>(row + (<usize>(g * u + j) << 2)) : 0);
-          o += 4;
+        const s = row + (<usize>(g * u + j0) << 2);
+        if (full) {
+          for (let l = 0; l < UB; l += 4) v128.store(o + (<usize>l << 2), v128.load(s + (<usize>l << 2)));
+        } else {
+          for (let l = 0; l < UB; l++) store<f32>(o + (<usize>l << 2), j0 + l < u ? load<f32>(s + (<usize>l << 2)) : 0);
         }
+        o += <usize>UB << 2;
       }
     }
   }
@@ -400,10 +404,11 @@ export function rnn_merge_f32(a: usize, b: usize, out: usize, n: i32, mode: i32)
 }
 
 /**
- * One SimpleRNN step s of one direction (param block p): h' = act(xW + b + h R) for all rows. Unit blocks of 16
- * (4 v128), so a 4-row block keeps 16 accumulators like the LSTM's.
+ * One SimpleRNN step s of one direction (param block p): h' = act(xW + b + h R) for batch rows rb0..rb1-1 (a
+ * thread's range; `accs`: 256 bytes of its scratch). Unit blocks of 16 (4 v128), so a 4-row block keeps 16
+ * accumulators like the LSTM's.
  */
-export function simple_rnn_step_f32_simd(p: usize, s: i32): void {
+export function simple_rnn_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: usize): void {
   const B = rnnParam(p, RNN_P_B);
   const u = rnnParam(p, RNN_P_U);
   const up = rnnParam(p, RNN_P_UP);
@@ -436,15 +441,15 @@ export function simple_rnn_step_f32_simd(p: usize, s: i32): void {
   for (let q = 0; q < nq; q++) {
     // 16 consecutive units = 4 v128 columns, 16 bytes apart in both layouts
     const wq = rw + <usize>q * wqs;
-    for (let b0 = 0; b0 < B; ) {
-      const rows = B - b0 >= 4 ? 4 : 1;
-      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, RNN_ACC);
-      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, RNN_ACC);
+    for (let b0 = rb0; b0 < rb1; ) {
+      const rows = rb1 - b0 >= 4 ? 4 : 1;
+      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, accs);
+      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, accs);
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
         const ok = rnnValid(maskMode, mask, b, t, T);
         const xq = xp + <usize>b * xsb + <usize>q * xqs;
-        const acc = RNN_ACC + (<usize>r << 6);
+        const acc = accs + (<usize>r << 6);
         const hq = (<usize>b * rowBytes) + (<usize>q << 6);
         const orow = outNow + <usize>b * osb;
         const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
@@ -462,8 +467,8 @@ export function simple_rnn_step_f32_simd(p: usize, s: i32): void {
   }
 }
 
-/** All T SimpleRNN steps of one direction in one call. */
-export function simple_rnn_seq_f32_simd(p: usize): void {
+/** All T SimpleRNN steps of one direction for batch rows rb0..rb1-1, in one call. */
+export function simple_rnn_seq_f32_simd(p: usize, rb0: i32, rb1: i32, accs: usize): void {
   const T = rnnParam(p, RNN_P_T);
-  for (let s = 0; s < T; s++) simple_rnn_step_f32_simd(p, s);
+  for (let s = 0; s < T; s++) simple_rnn_step_f32_simd(p, s, rb0, rb1, accs);
 }

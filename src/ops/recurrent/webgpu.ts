@@ -26,12 +26,12 @@ interface Plan {
 
 /**
  * Persistent (one dispatch for all T steps, one workgroup per direction and block of BR batch rows) when the
- * per-step dispatches would each do little work: with few rows x units a dispatch costs more than its
- * arithmetic. On CPU adapters (lavapipe, SwiftShader) always: there a dispatch costs about as much CPU as a
- * step's arithmetic at the seed shape (b32 T10 128->64 LSTM: 19 ms CPU for T step dispatches, 9 ms for one
- * persistent one). Otherwise T step dispatches over every (direction, row block, unit block). Four rows per
- * invocation where there are enough: each weight load then feeds 4 FMAs (BR 4 over 2 over 1: 5.5 / 6.8 / 10 ms
- * there). The recurrent kernel goes into workgroup memory when it fits next to h.
+ * per-step dispatches would each do little work: with few rows x unit blocks a dispatch costs more than its
+ * arithmetic. Otherwise T step dispatches over every (direction, row block, unit block), which spread over more
+ * invocations. On CPU adapters (lavapipe, SwiftShader) a dispatch is cheaper relative to the arithmetic: the
+ * persistent kernel wins only for small batches (b1 T10 128->64 LSTM: 0.51 ms against 0.78 ms for steps; b32:
+ * 5.5 against 5.1 ms). Four rows per invocation where there are enough: each weight load then feeds 4 FMAs (b32:
+ * 5.1 ms with 4, 6.3 with 2, 10 with 1). The recurrent kernel goes into workgroup memory when it fits next to h.
  */
 function plan(be: WebGpuBackend, a: RecurrentNorm, L: RecurrentLayout): Plan {
   const { nq } = L;
@@ -39,7 +39,7 @@ function plan(be: WebGpuBackend, a: RecurrentNorm, L: RecurrentLayout): Plan {
   const forced = recurrentGpuTuning.mode;
   const cpuAdapter = /llvmpipe|lavapipe|swiftshader|software/i.test(be.adapterInfo);
   const work = a.batch * a.dirs * nq; // invocations of one step with BR = 1
-  let persist = forced === 'persist' || (forced === 'auto' && (cpuAdapter || work <= 4096));
+  let persist = forced === 'persist' || (forced === 'auto' && work <= (cpuAdapter ? 256 : 4096));
   let BR = recurrentGpuTuning.rows || (persist || a.batch >= 16 ? Math.min(4, a.batch) : Math.min(a.batch, 2));
   BR = Math.max(1, Math.min(4, BR));
   // h ping-pong and r*h of BR rows must fit in workgroup memory: fewer rows, else (units beyond ~680) steps.

@@ -275,6 +275,7 @@ const rnnCases: OpCase[] = [
   rc('simpleRnn', 'b64 T50 f16 u20', { B: 64, T: 50, F: 16, u: 20 }),
   rc('simpleRnn', 'b2 T5 f512 u300', { B: 2, T: 5, F: 512, u: 300, seq: true }),
   rc('simpleRnn', 'b7 T3 f9 u33 tails', { B: 7, T: 3, F: 9, u: 33, seq: true, state: true }),
+  rc('simpleRnn', 'b5 T3 f8 u320 (large recurrent kernel)', { B: 5, T: 3, F: 8, u: 320, seq: true, h0: true }),
   rc('simpleRnn', 'initial state', { B: 4, T: 5, F: 5, u: 6, h0: true, state: true }),
   rc('simpleRnn', 'relu', { B: 4, T: 8, F: 5, u: 16, act: 'relu', seq: true }),
   rc('simpleRnn', 'sigmoid', { B: 4, T: 8, F: 5, u: 16, act: 'sigmoid' }),
