@@ -200,14 +200,15 @@ function tfjsRunner(backend) {
       await this.activate();
       if (c.kind === 'step') {
         const h = c.hidden;
-        const m = tfl.sequential({ layers: [tfl.layers.lstm({ units: h, recurrentActivation: 'sigmoid', inputShape: [1, h] })] });
+        // Weights are set right after: skip tfjs's orthogonal initialiser (a JS QR, minutes at hidden 1024).
+        const m = tfl.sequential({ layers: [tfl.layers.lstm({ units: h, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros', inputShape: [1, h] })] });
         m.setWeights([tf.tensor(seeded(2, h * 4 * h, -0.1, 0.1), [h, 4 * h]), tf.tensor(seeded(3, h * 4 * h, -0.1, 0.1), [h, 4 * h]), tf.tensor(seeded(4, 4 * h, -0.1, 0.1), [4 * h])]);
         const x = tf.tensor(seeded(1, 32 * h, -0.1, 0.1), [32, 1, h]);
         const once = () => m.predict(x);
         return { run: async () => readDispose(once()), output: async () => readDispose(once()), dispose: () => (x.dispose(), m.dispose()) };
       }
       const wts = modelWeights(c.cell);
-      const rnn = (o) => (c.cell === 'lstm' ? tfl.layers.lstm({ ...o, recurrentActivation: 'sigmoid' }) : tfl.layers.gru({ ...o, recurrentActivation: 'sigmoid' }));
+      const rnn = (o) => (c.cell === 'lstm' ? tfl.layers.lstm({ ...o, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' }) : tfl.layers.gru({ ...o, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' }));
       const G = c.cell === 'lstm' ? 4 : 3;
       const m = tfl.sequential({ layers: [rnn({ units: H, returnSequences: true, inputShape: [T, F] }), rnn({ units: H }), tfl.layers.dense({ units: C, activation: 'softmax' })] });
       m.setWeights([
