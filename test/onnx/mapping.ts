@@ -8,6 +8,7 @@
 import { opRegistry, type Engine, type Tensor } from '../../src/index.node.js';
 import { broadcastShape, broadcastTo, inversePerm, sameDims, sizeOf, transpose } from './host.js';
 import { FLOAT_DTYPES, INT_DTYPES, type AttrValue, type HostTensor, type OnnxNode } from './loader.js';
+import { onnxRecurrentToKeras, type HostArray, type OnnxRecurrentOp } from '../../src/ops/recurrent/onnx-layout.js';
 
 /** This node (op, attribute value, dtype, input shape) has no mapping onto our ops. */
 export class MappingError extends Error {}
@@ -47,11 +48,16 @@ export class Exec {
   }
 
   op(name: string, inputs: readonly (Tensor | undefined)[], attrs: unknown): Tensor {
+    return this.ops(name, inputs, attrs)[0]!;
+  }
+
+  /** All outputs of a multi-output op. */
+  ops(name: string, inputs: readonly (Tensor | undefined)[], attrs: unknown): Tensor[] {
     const def = opRegistry[name];
     if (!def) throw new OpNotImplementedError(name);
     const outs = this.engine.run(def, inputs, attrs);
     this.owned.push(...outs);
-    return outs[0]!;
+    return outs;
   }
 
   async read(t: Tensor): Promise<OutValue> {
@@ -568,6 +574,33 @@ const pad: Mapper = (node, inputs, ctx) => {
   };
 };
 
+/**
+ * LSTM / GRU / RNN through the library's own ONNX layout mapping (src/ops/recurrent/onnx-layout.ts: gate order,
+ * bias sum, direction, layout, sequence_lens). Outputs: the node's named outputs (Y, Y_h, Y_c), in node order.
+ */
+function recurrent(opType: OnnxRecurrentOp): Mapper {
+  return (node, inputs) => {
+    const names = node.outputs;
+    const wants = { Y: !!names[0], Y_h: !!names[1], Y_c: !!names[2] };
+    let plan: ReturnType<typeof onnxRecurrentToKeras>;
+    try {
+      plan = onnxRecurrentToKeras(opType, node.attrs as ReadonlyMap<string, never>, inputs as readonly (HostArray | undefined)[], wants);
+    } catch (e) {
+      throw new MappingError((e as Error).message);
+    }
+    return {
+      ops: [plan.op],
+      async run(ex) {
+        const ts = plan.inputs.map((a) => (a ? ex.tensor(a.values, a.dims) : undefined));
+        const outs: HostArray[] = [];
+        for (const t of ex.ops(plan.op, ts, plan.attrs)) outs.push(await ex.read(t));
+        const mapped = plan.outputs(outs);
+        return names.flatMap((n, k) => (n ? [mapped[k]!] : []));
+      },
+    };
+  };
+}
+
 /** ONNX op type -> mapper. These are the ops the runner takes on; every other op's folders must be excluded. */
 export const MAPPERS: Readonly<Record<string, Mapper>> = {
   Conv: conv,
@@ -588,4 +621,7 @@ export const MAPPERS: Readonly<Record<string, Mapper>> = {
   Softmax: softmax,
   Resize: resize,
   Pad: pad,
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+  RNN: recurrent('RNN'),
 };

@@ -32,8 +32,8 @@ export function prepareCase(c: CaseFolder): PreparedSet[] {
       if (!t) throw new Error(`node input '${name}' is neither a graph input nor an initializer`);
       return t;
     });
-    // the plan returns node outputs in node order; graph outputs may list them in another order
-    const want = node.outputs.map((name) => {
+    // the plan returns the node's used (named) outputs in node order; graph outputs may list them in another order
+    const want = node.outputs.filter((name) => name).map((name) => {
       const k = model.outputs.indexOf(name);
       if (k < 0) throw new Error(`node output '${name}' is not a graph output`);
       return s.outputs[k]!;
