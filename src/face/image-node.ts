@@ -25,6 +25,9 @@ export async function decodeImage(input: string | Uint8Array, options: { frame?:
     const msg = (e as Error).message ?? String(e);
     if (/ENOENT|no such file|missing/i.test(msg)) throw new InvalidArgumentError(`${where}: file not found`);
     if (/pixel limit/i.test(msg)) throw new InvalidArgumentError(`${where}: too large (over ${MAX_IMAGE_PIXELS / 1e6} MP)`);
-    throw new InvalidArgumentError(`${where}: cannot decode (${msg.split('\n')[0]})`);
+    // libvips's error buffer can come back empty ("Unknown error") when decodes run concurrently.
+    const first = msg.split('\n')[0]!;
+    const why = /^unknown error$/i.test(first.trim()) ? 'corrupt or truncated image data' : first;
+    throw new InvalidArgumentError(`${where}: cannot decode (${why})`);
   }
 }
