@@ -33,7 +33,20 @@ export function matmulWasm(be: WasmBackend, { inputs, outputs, attrs }: KernelAr
         be.call('gemm_f32_pack_b_x16', b!.ptr + ob * 4, k, n, TB ? 1 : 0, panels);
         packed = ob;
       }
-      be.call(TA ? 'gemm_f32_4x16_ta_simd' : 'gemm_f32_4x16_simd', a!.ptr + oa * 4, panels, c.ptr + z * cBytes, m, n, k, ...epi);
+      const pa = a!.ptr + oa * 4;
+      const pc = c.ptr + z * cBytes;
+      if (TA) {
+        be.call('gemm_f32_4x16_ta_simd', pa, panels, pc, m, n, k, ...epi);
+        continue;
+      }
+      // Rows split over threads in blocks of 4, so every row meets the same microkernel (4x16 or the last rows'
+      // 1x16 tail) whatever the split: results are bit-identical to one thread.
+      const blocks = Math.ceil(m / 4);
+      be.parallel('gemm_f32_4x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, n * k / 64))), (first, count) => {
+        const r0 = first * 4;
+        const rows = Math.min(m, (first + count) * 4) - r0;
+        return [pa + r0 * k * 4, panels, pc + r0 * n * 4, rows, n, k, ...epi];
+      });
     }
   });
 }
