@@ -25,17 +25,7 @@ override HAS_SCALE: bool = false;
 override HAS_SHIFT: bool = false;
 override PRELU: bool = false;
 
-struct Params {
-  h: i32,
-  w: i32,
-  oh: u32,
-  ow: u32,
-  padT: i32,
-  padL: i32,
-  m: u32,
-  rowStride: u32,
-  alpha: f32,
-}
+// #include "lib/conv_params.wgsl"
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> f: array<f32>;
@@ -46,16 +36,7 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;
 @group(0) @binding(7) var<uniform> p: Params;
 
-struct Origin { rowBase: i32, iy: i32, ix: i32 }
-
-fn origin(mi: u32) -> Origin {
-  let m = min(mi, p.m - 1u);
-  let ox = m % p.ow;
-  let t = m / p.ow;
-  let oy = t % p.oh;
-  let b = t / p.oh;
-  return Origin(i32(b) * p.h, i32(oy) * SH - p.padT, i32(ox) * SW - p.padL);
-}
+// #include "lib/conv_origin.wgsl"
 
 // Offset of a pixel's tap (this group's first channel), or -1 in the padding.
 fn tap(o: Origin, ky: i32, kx: i32, g: i32) -> i32 {

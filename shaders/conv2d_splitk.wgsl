@@ -26,17 +26,7 @@ override CIN4: u32 = CIN / 4u;
 override COUT4: u32 = COUT / 4u;
 override STEPS: u32 = KH * KW * CIN4;  // K in 4-channel steps
 
-struct Params {
-  h: i32,
-  w: i32,
-  oh: u32,
-  ow: u32,
-  padT: i32,
-  padL: i32,
-  m: u32,
-  rowStride: u32,
-  alpha: f32,
-}
+// #include "lib/conv_params.wgsl"
 
 @group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> f: array<vec4<f32>>;

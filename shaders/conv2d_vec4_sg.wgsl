@@ -32,17 +32,7 @@ override CIN4: u32 = CIN / 4u;
 override COUT4: u32 = COUT / 4u;
 override STEPS: u32 = KH * KW * CIN4;  // K in 4-channel steps
 
-struct Params {
-  h: i32,
-  w: i32,
-  oh: u32,
-  ow: u32,
-  padT: i32,
-  padL: i32,
-  m: u32,
-  rowStride: u32,
-  alpha: f32,
-}
+// #include "lib/conv_params.wgsl"
 
 @group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> f: array<vec4<f32>>;
@@ -92,16 +82,7 @@ fn store(m: u32, cb0: u32, sl: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>,
   }
 }
 
-struct Origin { rowBase: i32, iy: i32, ix: i32 }
-
-fn origin(mi: u32) -> Origin {
-  let m = min(mi, p.m - 1u);
-  let ox = m % p.ow;
-  let t = m / p.ow;
-  let oy = t % p.oh;
-  let b = t / p.oh;
-  return Origin(i32(b) * p.h, i32(oy) * SH - p.padT, i32(ox) * SW - p.padL);
-}
+// #include "lib/conv_origin.wgsl"
 
 // Input offset (in vec4) of a pixel's tap, or -1 in the padding.
 fn tap(o: Origin, ky: i32, kx: i32, g4: i32) -> i32 {
