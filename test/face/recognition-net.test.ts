@@ -1,7 +1,6 @@
 // FaceRecognitionNet on our kernels against face-api: @vladmandic/face-api run in this test (tfjs wasm backend) on
 // the same input crops, and face-api.js's own expected descriptors (test-data/faceDescriptor*.json).
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, decodeImage, loadWeightsFromFile, parseWeights, InvalidArgumentError, InvalidModelFileError } from '../../src/index.node.js';
@@ -9,10 +8,11 @@ import type { Engine } from '../../src/runtime/engine.js';
 import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceBox } from '../../src/face/nets/face-input.js';
 import { FaceRecognitionNet } from '../../src/face/recognition-net.js';
+import { FACE_API_MODELS, loadFaceApi, type Any } from '../support/face-api.js';
 
 const root = resolve(__dirname, '../..');
 const DATA = resolve(root, '../shared/data/face-api-js');
-const MODELS = join(root, 'node_modules/@vladmandic/face-api/model');
+const MODELS = FACE_API_MODELS;
 const IMAGES = ['face1.png', 'face2.png', 'face_rectangular.png'] as const;
 const FILES: Record<(typeof IMAGES)[number], string> = {
   'face1.png': 'faceDescriptor1.json',
@@ -29,32 +29,7 @@ const CROPS: FaceBox[] = [
 type Vec = ArrayLike<number>;
 const l2 = (a: Vec, b: Vec): number => Math.sqrt(Array.from(a).reduce((s, v, i) => s + (v - b[i]!) ** 2, 0));
 
-// ---- face-api (node-wasm build) as the reference ---------------------------------------------------------------
-// Its bundle requires '@tensorflow/tfjs' (not installed: the umbrella package pulls tfjs-node); tfjs-core carries
-// everything face-api's nets use, once the chained tensor methods (t.as3D(), t.toFloat()...) are put back.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
-async function loadFaceApi(): Promise<Any> {
-  const req = createRequire(import.meta.url);
-  const Module = req('node:module');
-  const orig = Module._resolveFilename;
-  Module._resolveFilename = function (this: unknown, r: string, ...rest: unknown[]) {
-    return orig.call(this, r === '@tensorflow/tfjs' ? '@tensorflow/tfjs-core' : r, ...rest);
-  };
-  const faceapi = req(join(root, 'node_modules/@vladmandic/face-api/dist/face-api.node-wasm.js'));
-  Module._resolveFilename = orig;
-  const tf = faceapi.tf;
-  const P = tf.Tensor.prototype;
-  for (const k of Object.keys(tf)) if (typeof tf[k] === 'function' && !(k in P)) P[k] = function (this: Any, ...a: Any[]) { return tf[k](this, ...a); };
-  for (const [k, r] of [['as1D', 1], ['as2D', 2], ['as3D', 3], ['as4D', 4]] as const) {
-    P[k] = function (this: Any, ...s: number[]) { return tf.reshape(this, r === 1 ? [this.size] : s); };
-  }
-  req(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm')).setWasmPaths(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
-  await tf.setBackend('wasm');
-  await tf.ready();
-  await faceapi.nets.faceRecognitionNet.loadFromDisk(MODELS);
-  return faceapi;
-}
+// ---- face-api (node-wasm build) as the reference: test/support/face-api.ts ------------------------------------
 
 /** face-api's descriptor of `img` (whole image, or the box cropped as its extractFaceTensors does). */
 async function faceApiDescriptor(faceapi: Any, img: RgbaImage, box?: FaceBox): Promise<Float32Array> {
@@ -78,7 +53,7 @@ const ref = new Map<string, Float32Array>();
 beforeAll(async () => {
   for (const f of IMAGES) images.set(f, await decodeImage(join(DATA, 'test-images', f)));
   faces = await decodeImage(join(DATA, 'test-images/faces.jpg'));
-  faceapi = await loadFaceApi();
+  faceapi = await loadFaceApi(['faceRecognitionNet']);
   for (const f of IMAGES) ref.set(f, await faceApiDescriptor(faceapi, images.get(f)!));
   for (const [i, b] of CROPS.entries()) ref.set(`crop${i}`, await faceApiDescriptor(faceapi, faces, b));
 });

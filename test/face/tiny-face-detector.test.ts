@@ -2,7 +2,6 @@
 // wasm backend, the same tensor input path: pad to square, resizeBilinear) on shared images at inputSize 416 and
 // 608, and face-api.js's own expectations (reference-outputs.json, faces.jpg = bbt4.jpg).
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +11,11 @@ import type { RgbaImage } from '../../src/face/image.js';
 import type { FaceBox } from '../../src/face/nets/face-input.js';
 import { TinyFaceDetector, type TinyFaceDetection } from '../../src/face/tiny-face-detector.js';
 import { preprocessImage } from '../../src/face/preprocess.js';
+import { FACE_API_MODELS, loadFaceApi, type Any } from '../support/face-api.js';
 
 const root = resolve(__dirname, '../..');
 const DATA = resolve(root, '../shared/data');
-const MODELS = join(root, 'node_modules/@vladmandic/face-api/model');
+const MODELS = FACE_API_MODELS;
 const MODEL = 'tiny_face_detector_model';
 /** Images face-api is run on in this test (faces.jpg: 6 faces; bbt1.jpg: 4; a PASCAL VOC photo with small faces). */
 const LIVE = {
@@ -68,32 +68,7 @@ function match(got: readonly Det[], want: readonly Det[], threshold: number, mar
   return { worstIou, worstScore, problems };
 }
 
-// ---- face-api (node-wasm build) as the reference ---------------------------------------------------------------
-// Its bundle requires '@tensorflow/tfjs' (not installed: the umbrella package pulls tfjs-node); tfjs-core carries
-// everything face-api's nets use, once the chained tensor methods (t.as3D(), t.toFloat()...) are put back.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Any = any;
-async function loadFaceApi(): Promise<Any> {
-  const req = createRequire(import.meta.url);
-  const Module = req('node:module');
-  const orig = Module._resolveFilename;
-  Module._resolveFilename = function (this: unknown, r: string, ...rest: unknown[]) {
-    return orig.call(this, r === '@tensorflow/tfjs' ? '@tensorflow/tfjs-core' : r, ...rest);
-  };
-  const faceapi = req(join(root, 'node_modules/@vladmandic/face-api/dist/face-api.node-wasm.js'));
-  Module._resolveFilename = orig;
-  const tf = faceapi.tf;
-  const P = tf.Tensor.prototype;
-  for (const k of Object.keys(tf)) if (typeof tf[k] === 'function' && !(k in P)) P[k] = function (this: Any, ...a: Any[]) { return tf[k](this, ...a); };
-  for (const [k, r] of [['as1D', 1], ['as2D', 2], ['as3D', 3], ['as4D', 4]] as const) {
-    P[k] = function (this: Any, ...s: number[]) { return tf.reshape(this, r === 1 ? [this.size] : s); };
-  }
-  req(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm')).setWasmPaths(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
-  await tf.setBackend('wasm');
-  await tf.ready();
-  await faceapi.nets.tinyFaceDetector.loadFromDisk(MODELS);
-  return faceapi;
-}
+// ---- face-api (node-wasm build) as the reference: test/support/face-api.ts ------------------------------------
 
 /** face-api's TinyFaceDetector.locateFaces on the image as an int32 RGB tensor (its Node path). */
 async function faceApiDetect(faceapi: Any, img: RgbaImage, inputSize: number): Promise<Det[]> {
@@ -128,7 +103,7 @@ beforeAll(async () => {
   for (const [name, path] of Object.entries(LIVE)) images.set(name, await decodeImage(join(DATA, path)));
   bbt4 = await decodeImage(join(DATA, 'face-api-js/examples-images/bbt4.jpg'));
   dogs = await decodeImage(join(DATA, 'detection-dev/dogs.jpg'));
-  faceapi = await loadFaceApi();
+  faceapi = await loadFaceApi(['tinyFaceDetector']);
   for (const name of Object.keys(LIVE)) {
     for (const size of [...SIZES, 320]) faceApiResults.set(`${name}@${size}`, await faceApiDetect(faceapi, images.get(name)!, size));
   }
