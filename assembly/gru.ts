@@ -8,7 +8,7 @@ import {
   RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST,
   RNN_P_OUT, RNN_P_RACT, RNN_P_RESET_AFTER, RNN_P_REV, RNN_P_RH, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP,
   RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, RNN_P_WQ, RNN_P_WS, RNN_P_WG, RNN_P_XQ, RNN_P_XG, RNN_P_AQ,
-  RNN_P_AG, rnnAccumG1, rnnAccumG4, rnnAct4, rnnMaskedOut, rnnParam,
+  RNN_P_AG, RNN_P_H0ZERO, RNN_K_ONE, rnnAccumRows, rnnAct4, rnnK, rnnMaskedOut, rnnParam,
   rnnStoreOut, rnnValid,
 } from './rnn';
 import { madd } from './simd';
@@ -55,8 +55,8 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
   const outNow = out + (seq ? <usize>pos * ost : 0);
   const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
   const writeOut = seq || maskMode != 0 || s == T - 1;
+  const zeroH = s == 0 && rnnParam(p, RNN_P_H0ZERO) != 0;
   const nq = up >> 2;
-  const one = f32x4.splat(1);
 
   if (!after) {
     // Pass 1: z and r * h for every unit (z = ract(x_z + h R_z), r = ract(x_r + h R_r)).
@@ -64,8 +64,7 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
       const wq = rw + <usize>q * wqs;
       for (let b0 = rb0; b0 < rb1; ) {
         const rows = rb1 - b0 >= 4 ? 4 : 1;
-        if (rows == 4) rnnAccumG4(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
-        else rnnAccumG1(2, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+        rnnAccumRows(2, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
         for (let r = 0; r < rows; r++) {
           const b = b0 + r;
           const acc = accs + (<usize>r << 6);
@@ -93,12 +92,17 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
     }
     for (let b0 = rb0; b0 < rb1; ) {
       const rows = rb1 - b0 >= 4 ? 4 : 1;
+      if (after) rnnAccumRows(3, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+      else rnnAccumRows(1, rows, zeroH, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
+      // resetAfter: z and r of every row of the block first (independent activations the core overlaps), then
+      // the candidates, which need r.
       if (after) {
-        if (rows == 4) rnnAccumG4(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
-        else rnnAccumG1(3, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
-      } else {
-        if (rows == 4) rnnAccumG4(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
-        else rnnAccumG1(1, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
+        for (let r = 0; r < rows; r++) {
+          const acc = accs + (<usize>r << 6);
+          const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
+          v128.store(acc, rnnAct4(f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)), ract));
+          v128.store(acc, rnnAct4(f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), ract), 16);
+        }
       }
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
@@ -108,15 +112,14 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
         const h = v128.load(hPrev + sq);
         let z: v128, hh: v128;
         if (after) {
-          z = rnnAct4(f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)), ract);
-          const rg = rnnAct4(f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), ract);
-          hh = rnnAct4(madd(rg, f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg)), act);
+          z = v128.load(acc);
+          hh = rnnAct4(madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg)), act);
         } else {
           z = v128.load(zs + sq);
           hh = rnnAct4(f32x4.add(v128.load(acc), v128.load(xq + 2 * xg)), act);
         }
         // h' = z h + (1 - z) hh
-        const h2 = madd(z, h, f32x4.mul(f32x4.sub(one, z), hh));
+        const h2 = madd(z, h, f32x4.mul(f32x4.sub(rnnK(RNN_K_ONE), z), hh));
         const ok = rnnValid(maskMode, mask, b, t, T);
         v128.store(hNext + sq, ok ? h2 : h);
         if (writeOut) {

@@ -24,3 +24,7 @@ export * from './loss_grad';
 export * from './optimizer_grad';
 export * from './sequence_mask';
 export * from './warp_affine';
+export * from './attention_pool';
+export * from './conv2d_grad';
+export * from './slice';
+export * from './multibox_loss';

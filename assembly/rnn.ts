@@ -2,17 +2,18 @@
 // padding, the bidirectional merge, and the SimpleRNN cell. LSTM (lstm.ts) and GRU (gru.ts) build on these.
 //
 // Layouts (src/ops/recurrent/wasm.ts sets them up): a unit block is UB units (4 for LSTM/GRU, 16 for SimpleRNN),
-// one v128 per gate. When units are a multiple of UB, the kernels read Keras's layouts in place (x W + b from one
-// GEMM per direction, biases, peepholes; the recurrent kernel [u, G*u] too while it is small) and nothing is
-// copied per call. Otherwise the pack kernels below pad units to `up` and interleave gates per block:
-// - the recurrent kernel R [u, G*u] becomes panels [q][k][g][UB]: for unit block q, k rows of G*UB floats (LSTM:
-//   the 4 gates of 4 units = 16 floats), so one block's whole cell step reads one contiguous panel;
+// one v128 per gate. The recurrent kernel R [u, G*u] is always read as panels [q][k][g][UB]: for unit block q, k
+// rows of G*UB floats (LSTM: the 4 gates of 4 units = 16 floats), so one block's whole cell step reads one
+// contiguous panel (packed once per weight and cached by the launcher). When units are a multiple of UB, the
+// kernels read the rest in Keras's layouts (x W + b from one GEMM per direction, biases, peepholes). Otherwise the
+// pack kernels below pad units to `up` and interleave gates per block:
 // - the input kernel W [F, G*u] becomes rows [f][q][g][UB] (both directions side by side), so the one GEMM that
 //   precomputes x W + b for all steps writes the gate pre-activations already interleaved by unit block;
 // - state per direction: h ping-pong [2][B][up] (a step reads all of h while writing it), c [B][up], and for
 //   GRU resetAfter=false z [B][up] and r*h [B][up].
 // A step walks unit blocks (outer: the panel stays in L1) and batch rows 4 at a time (inner): a 4 x 16 block of
-// gate sums in 16 v128 accumulators, then the cell's gate math fused on the same registers.
+// gate sums in 16 v128 accumulators (rnnAccumRows; skipped at step 0 from a zero initial h), then the cell's gate
+// math over the block's rows in passes the core can overlap (see lstm.ts).
 import { madd } from './simd';
 
 // Param block (i32 slots, one block per direction), filled by src/ops/recurrent/wasm.ts.
@@ -50,7 +51,8 @@ export const RNN_P_XQ: i32 = 28; // XP: per unit block
 export const RNN_P_XG: i32 = 29; // per gate
 export const RNN_P_AQ: i32 = 30; // aux: per unit block
 export const RNN_P_AG: i32 = 31; // per gate
-export const RNN_P_SIZE: i32 = 32;
+export const RNN_P_H0ZERO: i32 = 32; // 1: the initial h is zeros, so step 0's recurrent product is skipped
+export const RNN_P_SIZE: i32 = 33;
 
 /** 4 rows x 4 v128 of gate sums: a single-threaded caller's hand-off from the microkernels to its epilogue. */
 export const RNN_ACC: usize = memory.data(256, 16);
@@ -61,6 +63,36 @@ export function rnnParam(p: usize, slot: i32): i32 {
   return load<i32>(p + (<usize>slot << 2));
 }
 
+// The activations' constants live in a table and are broadcast from memory (one load each): written as
+// f32x4.splat they become v128.const, which V8 materialises with ~4 instructions at every use inside the step
+// loops (LSTM b32 u64: 45 -> 29 us per step).
+const K_LO: i32 = 0;
+const K_HI: i32 = 1;
+const K_MAGIC: i32 = 2;
+const K_LOG2E: i32 = 3;
+const K_LN2HI: i32 = 4;
+const K_LN2LO: i32 = 5;
+const K_P0: i32 = 6;
+const K_ONE: i32 = 12;
+export const RNN_K_ONE: i32 = K_ONE;
+const K_MTWO: i32 = 13;
+const K_HS_A: i32 = 14;
+const K_HALF: i32 = 15;
+const K_SIGN: i32 = 16;
+const K_TWENTY: i32 = 18;
+const RNN_K: usize = memory.data<f32>([
+  -87.3, 88.3, 12583039.0, 1.44269504, -0.693359375, 2.12194440e-4,
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+  1.0, -2.0, 0.2, 0.5, -0.0, 0.0, 20.0, 0.0,
+], 16);
+
+/** Table constant i on 4 lanes. */
+// @ts-ignore: decorator
+@inline
+export function rnnK(i: i32): v128 {
+  return v128.load32_splat(RNN_K + (<usize>i << 2));
+}
+
 /**
  * e^x on 4 lanes (Cephes expf: x = n ln2 + r, |r| <= ln2/2, degree-6 polynomial): ~1 ulp over the clamped
  * range. n is rounded by adding 1.5 * 2^23 + 127, whose low bits then are n + 127: shifted into the exponent
@@ -69,36 +101,62 @@ export function rnnParam(p: usize, slot: i32): i32 {
 // @ts-ignore: decorator
 @inline
 export function rnnExp4(v: v128): v128 {
-  const x = f32x4.min(f32x4.max(v, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const magic = f32x4.splat(12583039.0); // 0x4B40007F
-  let n = madd(x, f32x4.splat(1.44269504), magic);
+  const x = f32x4.min(f32x4.max(v, rnnK(K_LO)), rnnK(K_HI));
+  const magic = rnnK(K_MAGIC); // 0x4B40007F
+  let n = madd(x, rnnK(K_LOG2E), magic);
   const pow2n = i32x4.shl(n, 23);
   n = f32x4.sub(n, magic);
-  let r = madd(n, f32x4.splat(-0.693359375), x);
-  r = madd(n, f32x4.splat(2.12194440e-4), r);
-  let y = f32x4.splat(1.9875691500e-4);
-  y = madd(y, r, f32x4.splat(1.3981999507e-3));
-  y = madd(y, r, f32x4.splat(8.3334519073e-3));
-  y = madd(y, r, f32x4.splat(4.1665795894e-2));
-  y = madd(y, r, f32x4.splat(1.6666665459e-1));
-  y = madd(y, r, f32x4.splat(5.0000001201e-1));
-  y = madd(y, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1)));
+  let r = madd(n, rnnK(K_LN2HI), x);
+  r = madd(n, rnnK(K_LN2LO), r);
+  let y = rnnK(K_P0);
+  y = madd(y, r, rnnK(K_P0 + 1));
+  y = madd(y, r, rnnK(K_P0 + 2));
+  y = madd(y, r, rnnK(K_P0 + 3));
+  y = madd(y, r, rnnK(K_P0 + 4));
+  y = madd(y, r, rnnK(K_P0 + 5));
+  y = madd(y, f32x4.mul(r, r), f32x4.add(r, rnnK(K_ONE)));
   return f32x4.mul(y, pow2n);
+}
+
+/**
+ * 1 + e^-v, sigmoid's denominator, for v >= -20 (clamped there: sigmoid(-20) = 2e-9 stands in for anything lower),
+ * so that products of three stay finite (the fused LSTM update below divides once for several gates).
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnSigDen4(v: v128): v128 {
+  return f32x4.add(rnnK(K_ONE), rnnExp4(f32x4.min(f32x4.neg(v), rnnK(K_TWENTY))));
+}
+
+/** tanh(v) as a fraction: [numerator (sign of v included), denominator], num / den = tanh(v), den in [1, 2]. */
+// @ts-ignore: decorator
+@inline
+export function rnnTanhNum4(v: v128, e: v128): v128 {
+  return v128.or(f32x4.sub(rnnK(K_ONE), e), v128.and(v, rnnK(K_SIGN)));
+}
+
+/** e^(-2|v|), the shared part of tanh's fraction. */
+// @ts-ignore: decorator
+@inline
+export function rnnTanhE4(v: v128): v128 {
+  return rnnExp4(f32x4.mul(f32x4.abs(v), rnnK(K_MTWO)));
 }
 
 // @ts-ignore: decorator
 @inline
 export function rnnSigmoid4(v: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), rnnExp4(f32x4.neg(v))));
+  const one = rnnK(K_ONE);
+  return f32x4.div(one, f32x4.add(one, rnnExp4(f32x4.neg(v))));
 }
 
 /** tanh from e^(-2|x|) (never overflows), sign put back: |error| ~1e-7 absolute. */
 // @ts-ignore: decorator
 @inline
 export function rnnTanh4(v: v128): v128 {
-  const e = rnnExp4(f32x4.mul(f32x4.abs(v), f32x4.splat(-2)));
-  const t = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
-  return v128.or(t, v128.and(v, f32x4.splat(-0.0)));
+  const e = rnnExp4(f32x4.mul(f32x4.abs(v), rnnK(K_MTWO)));
+  const one = rnnK(K_ONE);
+  const t = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+  return v128.or(t, v128.and(v, rnnK(K_SIGN)));
 }
 
 /** Codes as RNN_ACT_CODE in src/ops/recurrent/spec.ts: 0 linear, 1 relu, 2 sigmoid, 3 hard_sigmoid, 4 tanh. */
@@ -107,7 +165,7 @@ export function rnnTanh4(v: v128): v128 {
 export function rnnAct4(v: v128, code: i32): v128 {
   if (code == 4) return rnnTanh4(v);
   if (code == 2) return rnnSigmoid4(v);
-  if (code == 3) return f32x4.min(f32x4.max(madd(v, f32x4.splat(0.2), f32x4.splat(0.5)), f32x4.splat(0)), f32x4.splat(1));
+  if (code == 3) return f32x4.min(f32x4.max(madd(v, rnnK(K_HS_A), rnnK(K_HALF)), f32x4.splat(0)), rnnK(K_ONE));
   if (code == 1) return f32x4.max(v, f32x4.splat(0));
   return v;
 }
@@ -308,6 +366,22 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
   v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16); if (nv > 2) v128.store(acc, c02, 32); if (nv > 3) v128.store(acc, c03, 48);
 }
 
+/**
+ * The gate sums of one step for a block of `rows` (4 or 1) batch rows, every cell's first move: h @ R over nv
+ * v128 columns into acc, or zeros when h is known to be zero (step 0 from a zero initial state).
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnAccumRows(nv: i32, rows: i32, zeroH: bool, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
+  if (zeroH) {
+    for (let i = 0; i < rows * 4; i++) v128.store(acc + (<usize>i << 4), f32x4.splat(0));
+  } else if (rows == 4) {
+    rnnAccumG4(nv, a, ars, w, ws, gs, k, acc);
+  } else {
+    rnnAccumG1(nv, a, ars, w, ws, gs, k, acc);
+  }
+}
+
 /** rnnAccumG4 on a packed panel (v128 columns 16 bytes apart). */
 // @ts-ignore: decorator
 @inline
@@ -437,14 +511,14 @@ export function simple_rnn_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, a
   const outNow = out + (seq ? <usize>pos * ost : 0);
   const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
   const writeOut = seq || maskMode != 0 || s == T - 1;
+  const zeroH = s == 0 && rnnParam(p, RNN_P_H0ZERO) != 0;
   const nq = up >> 4;
   for (let q = 0; q < nq; q++) {
     // 16 consecutive units = 4 v128 columns, 16 bytes apart in both layouts
     const wq = rw + <usize>q * wqs;
     for (let b0 = rb0; b0 < rb1; ) {
       const rows = rb1 - b0 >= 4 ? 4 : 1;
-      if (rows == 4) rnnAccumG4(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, accs);
-      else rnnAccumG1(4, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, accs);
+      rnnAccumRows(4, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, 16, u, accs);
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
         const ok = rnnValid(maskMode, mask, b, t, T);

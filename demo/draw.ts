@@ -15,7 +15,8 @@ export function faceLabel(f: FaceResult): string {
   return f.name ?? 'unknown';
 }
 
-export function drawOverlay(canvas: HTMLCanvasElement, width: number, height: number, faces: readonly FaceResult[]): void {
+/** `label` replaces the tag text (the video panel's "#<track id> <name>"). */
+export function drawOverlay(canvas: HTMLCanvasElement, width: number, height: number, faces: readonly FaceResult[], label?: (f: FaceResult, i: number) => string): void {
   if (canvas.width !== width) canvas.width = width;
   if (canvas.height !== height) canvas.height = height;
   const ctx = canvas.getContext('2d')!;
@@ -50,7 +51,7 @@ export function drawOverlay(canvas: HTMLCanvasElement, width: number, height: nu
     }
     // The tag: "1 Leonard 0.43" above the box (inside it when the box touches the top).
     const dist = f.distance === null ? '' : ` ${f.distance.toFixed(2)}`;
-    const text = `${i + 1} ${faceLabel(f)}${f.name === null ? '' : dist}`;
+    const text = label ? label(f, i) : `${i + 1} ${faceLabel(f)}${f.name === null ? '' : dist}`;
     const pad = 3 * unit;
     const tw = ctx.measureText(text).width + 2 * pad;
     const th = font + 2 * pad;

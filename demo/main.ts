@@ -476,7 +476,7 @@ async function init(): Promise<void> {
   if (params.get('detector') === 'mtcnn') ui.detector.value = 'mtcnn';
   showDetectorFields();
   await serial(startBackend);
-  setupVideoSection(pipeline!.fr, ui.videoNote);
+  setupVideoSection({ pipeline: () => pipeline, settings: readSettings, serial, status });
   document.body.dataset.ready = pipeline ? 'true' : 'error';
 }
 

@@ -10,6 +10,7 @@ export { opRegistry } from './ops/registry.js';
 export * from './nn/weights/index.js';
 export * from './nn/index.js';
 export { checkImage, type RgbaImage } from './face/image.js';
+export { BrowserImage, isBrowserImageSource, type BrowserImageSource } from './face/image.js';
 export { Mtcnn, MTCNN_MODEL, type MtcnnLoadOptions, type MtcnnDetectOptions, type MtcnnFace, type MtcnnPoint, type MtcnnStats } from './face/mtcnn/index.js';
 export { TinyFaceDetector, TINY_FACE_ANCHORS, TINY_FACE_MEAN_RGB, preprocessImage, imageTensor, type TinyFaceDetectorOptions, type TinyFaceDetectOptions, type TinyFaceDetection, type PreprocessOptions, type InputGeometry } from './face/tiny-face-detector.js';
 export * from './face/nets/index.js';

@@ -5,3 +5,5 @@ import { setPlatform } from './runtime/platform.js';
 setPlatform(browserPlatform);
 
 export * from './api.js';
+export * from './detector/index.js';
+export * from './video/index.js';

@@ -9,6 +9,7 @@ import { createFaceRecognizer, type DetectedFace, type DetectOptions, type FaceR
 import type { RgbaImage } from '../face/image.js';
 import { DEFAULT_THRESHOLDS, verifyFaces } from '../face/gallery.js';
 import { annotate } from './draw.js';
+import { detectWithModel } from './detector-commands.js';
 import { CliError, EXIT, exitCodeOf, messageOf, progress, writeFileAtomic, type Progress } from './output.js';
 
 export interface CommonOptions {
@@ -26,6 +27,8 @@ export interface CommonOptions {
   align?: 'landmarks' | '68' | 'none';
   // detect
   out?: string;
+  /** detect --model: a joint detector file (src/cli/detector-commands.ts). */
+  model?: string;
   landmarks?: 'auto' | '68' | '68-tiny' | 'none';
   // enroll / identify / verify
   threshold?: number;
@@ -167,6 +170,7 @@ export function print(o: CommonOptions, doc: object, text: string[]): void {
 }
 
 async function detect([paths]: [string[]], o: CommonOptions): Promise<number> {
+  if (o.model !== undefined) return detectWithModel(paths, { ...o, model: o.model });
   const lm = o.landmarks ?? 'auto';
   const withLandmarks: DetectOptions['withLandmarks'] = lm === '68' ? true : lm === '68-tiny' ? 'tiny' : lm === 'auto' && o.detector === 'tiny';
   const opts = detectOptions(o, withLandmarks);

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError as OptionError, Option } from 'commander';
 import { detect, verify, type CommonOptions } from './commands.js';
 import { enroll, identify } from './gallery-commands.js';
+import { registerVideo } from './video-commands.js';
+import { registerTrainAggregator } from './aggregator-commands.js';
+import { registerDetector } from './detector-commands.js';
 
 const commands = { detect, verify, enroll, identify };
 import { CliError, EXIT, EXIT_HELP, exitCodeOf, messageOf } from './output.js';
@@ -84,6 +87,7 @@ export function buildProgram(): Command {
     .argument('<images...>', 'image files (JPEG, PNG, GIF, WebP, TIFF, AVIF)')
     .option('-o, --out <dir>', 'write <name>.png (boxes and landmarks drawn) and <name>.json per image into this folder')
     .addOption(new Option('--landmarks <kind>', 'landmarks to add: auto (68 for tiny, MTCNN 5 for mtcnn), 68, 68-tiny, none').choices(['auto', '68', '68-tiny', 'none']).default('auto'))
+    .option('--model <file>', 'find and name faces with a joint detector trained by train-detector (instead of --detector)')
     .action(run('detect'));
 
   common(embedding(detection(program.command('enroll'))))
@@ -111,6 +115,10 @@ export function buildProgram(): Command {
     .argument('<b>', 'second image')
     .option('--threshold <d>', 'distance below which the faces are the same person (default 0.6 Euclidean)', numIn('--threshold', 0, 4))
     .action(run('verify'));
+
+  registerVideo(program, { common, detection, embedding, intIn, numIn });
+  registerTrainAggregator(program, { common, detection, embedding, intIn, numIn });
+  registerDetector(program, { common, intIn, numIn });
 
   return program;
 }

@@ -9,6 +9,10 @@
 // still touch it, and the small result is zero-padded to size x size. That is the same function: an output row
 // whose source lies in the padding reads two zero rows, and the last one touching the image blends its last row
 // with the first zero row, which the one-row pad provides.
+//
+// Browser images (ImageBitmap, ImageData, canvases, <img>, <video>, VideoFrame) on webgpu skip the bytes: they are
+// copied to a texture by the browser (copyExternalImageToTexture) and one kernel (imageTexture) pads, resizes and
+// normalises from it with the same arithmetic. On other backends their pixels are read through a 2-D canvas.
 import type { Engine } from '../runtime/engine.js';
 import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../runtime/tensor.js';
@@ -16,7 +20,10 @@ import { normalizeImage } from '../ops/normalize-image/index.js';
 import { pad } from '../ops/pad/index.js';
 import { resize } from '../ops/resize/index.js';
 import { conv2d } from '../ops/conv2d/index.js';
-import { checkImage, type RgbaImage } from './image.js';
+import { imageTexture, type TextureImage } from '../ops/image-texture/index.js';
+import type { WebGpuBackend } from '../runtime/backends/webgpu.js';
+import { DeviceLostError, KernelError } from '../runtime/errors.js';
+import { BrowserImage, checkImage, drawToCanvas, isBrowserImageSource, type BrowserImageSource, type RgbaImage } from './image.js';
 
 export interface PreprocessOptions {
   /** Output side (square) or [height, width] (only with pad 'none'). */
@@ -81,7 +88,11 @@ function then(t: Tensor, fn: (t: Tensor) => Tensor): Tensor {
  * An image (or an already uploaded [1, h, w, 4] u8 tensor, which the caller keeps) as a [1, H, W, 3] f32 network
  * input, with its geometry. Every step runs on the engine's device; intermediates are freed as they are consumed.
  */
-export function preprocessImage(engine: Engine, image: RgbaImage | Tensor, options: PreprocessOptions): { input: Tensor; geometry: InputGeometry } {
+export function preprocessImage(
+  engine: Engine,
+  image: RgbaImage | Tensor | BrowserImageSource,
+  options: PreprocessOptions,
+): { input: Tensor; geometry: InputGeometry } {
   const where = 'preprocessImage';
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError(`${where}: options must be an object with size`);
   for (const k of Object.keys(options)) {
@@ -102,6 +113,18 @@ export function preprocessImage(engine: Engine, image: RgbaImage | Tensor, optio
   const mean = options.mean === undefined ? undefined : checkColour(where, 'mean', options.mean, false);
   const std = options.std === undefined ? undefined : checkColour(where, 'std', options.std, true);
 
+  if (isBrowserImageSource(image) || image instanceof BrowserImage) {
+    const b = image instanceof BrowserImage ? image : new BrowserImage(image, where);
+    try {
+      if (engine.backendName === 'webgpu') {
+        const max = (engine.backend as WebGpuBackend).device.limits.maxTextureDimension2D;
+        if (b.width <= max && b.height <= max) return fromTexture(engine, b, outH, outW, mode, mean, std);
+      }
+      return preprocessImage(engine, checkImage(b, where), options); // canvas bytes (ImageData: its own)
+    } finally {
+      if (b !== image) b.close();
+    }
+  }
   const own = !(image !== null && typeof image === 'object' && 'shape' in image && 'dtype' in image);
   const rgba = own ? imageTensor(engine, image as RgbaImage, where) : (image as Tensor);
   if (!own && (rgba.rank !== 4 || rgba.shape[0] !== 1 || rgba.shape[3] !== 4 || rgba.dtype !== 'u8')) {
@@ -120,9 +143,8 @@ export function preprocessImage(engine: Engine, image: RgbaImage | Tensor, optio
     if (own) rgba.dispose();
   }
 
-  let geometry: InputGeometry;
+  const geometry = inputGeometry(w, h, outH, outW, mode);
   if (mode === 'none') {
-    geometry = { height: outH, width: outW, scaleX: w / outW, scaleY: h / outH, imageWidth: outW, imageHeight: outH };
     if (h !== outH || w !== outW) x = then(x, (t) => resize(engine, t, { size: [outH, outW], mode: 'bilinear', coordinateTransform: 'asymmetric' }));
     if (mean === undefined && std !== undefined) x = then(x, (t) => channelAffine(engine, t, [0, 0, 0], std));
     return { input: x, geometry };
@@ -130,10 +152,6 @@ export function preprocessImage(engine: Engine, image: RgbaImage | Tensor, optio
 
   const n = outH;
   const side = Math.max(w, h);
-  const s = side / n;
-  // face-api's computeReshapedDimensions, same arithmetic: round(w * (size / max(w, h))).
-  const k = n / side;
-  geometry = { height: n, width: n, scaleX: s, scaleY: s, imageWidth: Math.round(w * k), imageHeight: Math.round(h * k) };
   if (side === n) {
     if (h !== w) x = then(x, (t) => pad(engine, t, { paddings: [[0, 0], [0, n - h], [0, n - w], [0, 0]] }));
   } else if (h === w) {
@@ -148,6 +166,54 @@ export function preprocessImage(engine: Engine, image: RgbaImage | Tensor, optio
   }
   if (mean !== undefined || std !== undefined) x = then(x, (t) => channelAffine(engine, t, mean ?? [0, 0, 0], std ?? [1, 1, 1]));
   return { input: x, geometry };
+}
+
+/** Where a w x h image lands in an outH x outW input. */
+function inputGeometry(w: number, h: number, outH: number, outW: number, mode: 'bottom-right' | 'none'): InputGeometry {
+  if (mode === 'none') return { height: outH, width: outW, scaleX: w / outW, scaleY: h / outH, imageWidth: outW, imageHeight: outH };
+  const side = Math.max(w, h);
+  const s = side / outH;
+  // face-api's computeReshapedDimensions, same arithmetic: round(w * (size / max(w, h))).
+  const k = outH / side;
+  return { height: outH, width: outH, scaleX: s, scaleY: s, imageWidth: Math.round(w * k), imageHeight: Math.round(h * k) };
+}
+
+/**
+ * The webgpu path for browser images: the browser copies the picture into a texture (no JS bytes), the imageTexture
+ * kernel makes the input from it; the texture is freed once that work is submitted. The bytes are read only if the
+ * op must run again on the CPU (device loss).
+ */
+function fromTexture(
+  engine: Engine,
+  b: BrowserImage,
+  outH: number,
+  outW: number,
+  mode: 'bottom-right' | 'none',
+  mean: readonly [number, number, number] | undefined,
+  std: readonly [number, number, number] | undefined,
+): { input: Tensor; geometry: InputGeometry } {
+  const be = engine.backend as WebGpuBackend;
+  let bytes: Uint8Array | Uint8ClampedArray | undefined;
+  const img: TextureImage = { width: b.width, height: b.height, texture: null, pixels: () => (bytes ??= b.data) };
+  try {
+    try {
+      img.texture = be.uploadImage(b.source as GPUCopyExternalImageSource, b.width, b.height);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      // Some browsers cannot import a video frame into WebGPU (Chromium without GPU compositing: "Failed to copy
+      // content from video element"); a 2-D canvas holding the frame still copies GPU-side, without JS bytes.
+      img.texture = be.uploadImage(drawToCanvas(b.source, b.width, b.height).canvas, b.width, b.height);
+    }
+  } catch (e) {
+    if (!(e instanceof DeviceLostError)) throw e; // lost: the run below moves the engine to wasm, which reads bytes
+  }
+  try {
+    const input = imageTexture(engine, { image: img, size: [outH, outW], pad: mode, mean, std });
+    return { input, geometry: inputGeometry(b.width, b.height, outH, outW, mode) };
+  } finally {
+    if (img.texture) be.releaseTexture(img.texture);
+    img.texture = null;
+  }
 }
 
 /** (x - mean) / std per channel of an NHWC RGB tensor: a 1x1 depthwise conv with bias (one pass). */

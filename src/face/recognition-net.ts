@@ -261,6 +261,35 @@ export class FaceRecognitionNet {
     return consume(pooled, () => matmul(e, pooled, this.fc));
   }
 
+  /**
+   * The trunk's feature maps, for heads trained on top of the frozen net (src/detector): x [n, s, s, 3] RGB 0..255
+   * of any side s >= 64 (the trunk is fully convolutional). Returns the outputs of the last 64-, 128- and
+   * 256-channel residual blocks (the 256 map is the last one before conv256_down_out and the pooling): at s = 196
+   * they are 23x23x64, 11x11x128 and 5x5x256 (at 150: 17, 8, 4). x stays the caller's; the maps are the caller's.
+   */
+  features(x: Tensor): { c64: Tensor; c128: Tensor; c256: Tensor } {
+    this.params.check(`${where}.features`);
+    if (x.rank !== 4 || x.shape[1]! < 64 || x.shape[2]! < 64 || x.shape[3] !== 3) {
+      throw new InvalidArgumentError(`${where}.features: input must be [n, h >= 64, w >= 64, 3] RGB 0..255, got ${shapeStr(x.shape)}`);
+    }
+    const e = this.engine;
+    const c = this.conv(x, this.first, { strides: 2, padding: 'valid', activation: 'relu' });
+    let out = consume(c, () => maxPool(e, c, { windowSize: 3, strides: 2, padding: 'valid' }));
+    // Blocks 0-6: the 32 and 64 stages, 7-9: 128, 10-12: 256 (13 is conv256_down_out).
+    const taps: Tensor[] = [];
+    try {
+      for (let i = 0; i <= 12; i++) {
+        const inp = out;
+        out = [6, 9].includes(i - 1) ? this.residual(inp, this.blocks[i]!) : consume(inp, () => this.residual(inp, this.blocks[i]!));
+        if (i === 6 || i === 9) taps.push(out);
+      }
+    } catch (err) {
+      taps.forEach((t) => t.dispose());
+      throw err;
+    }
+    return { c64: taps[0]!, c128: taps[1]!, c256: out };
+  }
+
   /** The 128-d descriptor of the face in `box` (default: the whole image is the face). One readback. */
   async embed(image: RgbaImage, box?: FaceBox): Promise<Float32Array> {
     return (await this.embedBatch([{ image, box }]))[0]!;

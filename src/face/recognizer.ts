@@ -8,10 +8,12 @@
 //   fr.dispose();
 //
 // Images are RgbaImage ({ width, height, data } RGBA bytes; browsers' ImageData is one); in Node also a file path
-// or encoded bytes (decoded through sharp by decodeImage, loaded lazily so browser bundles never see it).
+// or encoded bytes (decoded through sharp by decodeImage, loaded lazily so browser bundles never see it); in
+// browsers also ImageBitmap, canvases, <img>, <video> and VideoFrame, which the webgpu backend uploads straight
+// to a texture for the detector (bytes are read through a canvas only for crops, or on other backends).
 import { createEngine, type BackendChoice, type Engine, type EngineOptions } from '../runtime/engine.js';
 import { InvalidArgumentError, UnsupportedError } from '../runtime/errors.js';
-import { checkImage, type RgbaImage } from './image.js';
+import { BrowserImage, checkImage, isBrowserImageSource, type BrowserImageSource, type RgbaImage } from './image.js';
 import { TinyFaceDetector, tinyDetectOptions, type TinyFaceDetectOptions } from './tiny-face-detector.js';
 import { Mtcnn, MTCNN_MODEL, type MtcnnDetectOptions } from './mtcnn/index.js';
 import { normalizeDetectOptions } from './mtcnn/options.js';
@@ -20,13 +22,17 @@ import { FaceRecognitionNet, FACE_DESCRIPTOR_SIZE } from './recognition-net.js';
 import type { FaceBox } from './nets/face-input.js';
 import type { ModelSource } from './nets/weights-source.js';
 import { embedAlignedFaces } from './align.js';
+import { VideoRecognizer, type VideoRecognizerOptions } from '../video/video-recognizer.js';
 import { FaceGallery, type EmbedFn, type Embedding, type GalleryOptions, type IdentifyOptions, type IdentifyResult } from './gallery.js';
 
 export type DetectorName = 'tiny' | 'mtcnn';
 export const DETECTORS: readonly DetectorName[] = ['tiny', 'mtcnn'];
 
-/** Anything the recognizer takes as an image: RGBA pixels, or in Node a file path or encoded bytes (JPEG/PNG/...). */
-export type FaceImageInput = RgbaImage | string | Uint8Array;
+/**
+ * Anything the recognizer takes as an image: RGBA pixels, in Node a file path or encoded bytes (JPEG/PNG/...), in
+ * browsers an ImageBitmap, ImageData, canvas, <img>, <video> (its current frame) or VideoFrame.
+ */
+export type FaceImageInput = RgbaImage | string | Uint8Array | BrowserImageSource;
 
 export interface FaceRecognizerOptions {
   /** Run on this engine (kept alive by dispose()); otherwise one is created with `backend`, `threads` and `log`. */
@@ -239,8 +245,13 @@ export class FaceRecognizer {
     await Promise.all(nets.map((n) => this.net(n)));
   }
 
-  /** An image argument as RgbaImage: checked, or decoded (Node: path or bytes). */
+  /**
+   * An image argument as RgbaImage: checked, or decoded (Node: path or bytes), or a browser image wrapped in a
+   * BrowserImage (bytes read on first use; a <video> pinned to its current frame until closeImage).
+   */
   async image(input: FaceImageInput, where = 'FaceRecognizer: image'): Promise<RgbaImage> {
+    if (input instanceof BrowserImage) return input;
+    if (isBrowserImageSource(input)) return new BrowserImage(input, where);
     if (typeof input === 'string' || input instanceof Uint8Array) {
       if (!isNode()) {
         throw new UnsupportedError(`${where}: paths and encoded bytes are decoded in Node only; pass RGBA pixels ({ width, height, data }, e.g. ImageData)`);
@@ -248,7 +259,12 @@ export class FaceRecognizer {
       const m = await nodeModule<typeof import('./image-node.js')>('./image-node.js');
       return m.decodeImage(input);
     }
-    return checkImage(input, where);
+    return checkImage(input as RgbaImage, where);
+  }
+
+  /** Frees what image() made for `input` (a <video>'s pinned frame). */
+  private closeImage(image: RgbaImage, input: FaceImageInput): void {
+    if (image !== input && image instanceof BrowserImage) image.close();
   }
 
   /** Faces in `img`, best first: boxes, scores, and landmarks (MTCNN's 5, or 68 with withLandmarks). */
@@ -281,21 +297,25 @@ export class FaceRecognizer {
     if (detector === 'tiny') tinyDetectOptions((auto ? { ...rest, inputSize: 416 } : rest) as TinyFaceDetectOptions);
     else normalizeDetectOptions(rest as MtcnnDetectOptions);
     const image = await this.image(img, 'FaceRecognizer.detect: image');
-    if (auto) rest.inputSize = autoInputSize(image);
-    let faces: DetectedFace[];
-    if (detector === 'tiny') {
-      const det = await this.net<TinyFaceDetector>('tiny');
-      faces = (await det.detect(image, rest as TinyFaceDetectOptions)).map((d) => ({ box: d.box, score: d.score }));
-    } else {
-      const det = await this.net<Mtcnn>('mtcnn');
-      faces = (await det.detect(image, rest as MtcnnDetectOptions)).map((d) => ({ box: { ...d.box }, score: d.score, landmarks: d.landmarks }));
+    try {
+      if (auto) rest.inputSize = autoInputSize(image);
+      let faces: DetectedFace[];
+      if (detector === 'tiny') {
+        const det = await this.net<TinyFaceDetector>('tiny');
+        faces = (await det.detect(image, rest as TinyFaceDetectOptions)).map((d) => ({ box: d.box, score: d.score }));
+      } else {
+        const det = await this.net<Mtcnn>('mtcnn');
+        faces = (await det.detect(image, rest as MtcnnDetectOptions)).map((d) => ({ box: { ...d.box }, score: d.score, landmarks: d.landmarks }));
+      }
+      if (lm !== false && faces.length > 0) {
+        const net = await this.net<FaceLandmarkNet>(lm === 'tiny' ? 'landmarksTiny' : 'landmarks');
+        const pts = await net.detectBatch(faces.map((f) => ({ image, box: f.box })));
+        faces.forEach((f, i) => (f.landmarks = pts[i]));
+      }
+      return faces;
+    } finally {
+      this.closeImage(image, img);
     }
-    if (lm !== false && faces.length > 0) {
-      const net = await this.net<FaceLandmarkNet>(lm === 'tiny' ? 'landmarksTiny' : 'landmarks');
-      const pts = await net.detectBatch(faces.map((f) => ({ image, box: f.box })));
-      faces.forEach((f, i) => (f.landmarks = pts[i]));
-    }
-    return faces;
   }
 
   /** The 128-d descriptor of one face of `img` (default: the whole image is the face). */
@@ -316,27 +336,31 @@ export class FaceRecognizer {
     if (faces.length === 0) return [];
     const parsed = faces.map((f, i) => parseFace(`${where}: face ${i}`, f));
     const image = await this.image(img, `${where}: image`);
-    const aligned = parsed.map((f) => o.align ?? f.landmarks !== undefined);
-    // Faces to align without landmarks get the 68 points first.
-    const need = parsed.map((f, i) => (aligned[i] && !f.landmarks ? i : -1)).filter((i) => i >= 0);
-    if (need.length) {
-      const net = await this.net<FaceLandmarkNet>('landmarks');
-      const pts = await net.detectBatch(need.map((i) => ({ image, box: parsed[i]!.box })));
-      need.forEach((i, j) => (parsed[i] = { ...parsed[i]!, landmarks: pts[j] }));
+    try {
+      const aligned = parsed.map((f) => o.align ?? f.landmarks !== undefined);
+      // Faces to align without landmarks get the 68 points first.
+      const need = parsed.map((f, i) => (aligned[i] && !f.landmarks ? i : -1)).filter((i) => i >= 0);
+      if (need.length) {
+        const net = await this.net<FaceLandmarkNet>('landmarks');
+        const pts = await net.detectBatch(need.map((i) => ({ image, box: parsed[i]!.box })));
+        need.forEach((i, j) => (parsed[i] = { ...parsed[i]!, landmarks: pts[j] }));
+      }
+      const rec = await this.net<FaceRecognitionNet>('recognition');
+      const out: Float32Array[] = new Array(faces.length);
+      const crop = parsed.map((_, i) => i).filter((i) => !aligned[i]);
+      const align = parsed.map((_, i) => i).filter((i) => aligned[i]);
+      if (crop.length) {
+        const ds = await rec.embedBatch(crop.map((i) => ({ image, box: parsed[i]!.box })));
+        crop.forEach((i, j) => (out[i] = ds[j]!));
+      }
+      if (align.length) {
+        const { descriptors } = await embedAlignedFaces(rec, image, align.map((i) => parsed[i]!.landmarks!));
+        align.forEach((i, j) => (out[i] = descriptors[j]!));
+      }
+      return out;
+    } finally {
+      this.closeImage(image, img);
     }
-    const rec = await this.net<FaceRecognitionNet>('recognition');
-    const out: Float32Array[] = new Array(faces.length);
-    const crop = parsed.map((_, i) => i).filter((i) => !aligned[i]);
-    const align = parsed.map((_, i) => i).filter((i) => aligned[i]);
-    if (crop.length) {
-      const ds = await rec.embedBatch(crop.map((i) => ({ image, box: parsed[i]!.box })));
-      crop.forEach((i, j) => (out[i] = ds[j]!));
-    }
-    if (align.length) {
-      const { descriptors } = await embedAlignedFaces(rec, image, align.map((i) => parsed[i]!.landmarks!));
-      align.forEach((i, j) => (out[i] = descriptors[j]!));
-    }
-    return out;
   }
 
   /**
@@ -347,9 +371,13 @@ export class FaceRecognizer {
     this.check('detectAndEmbed');
     const { align, ...det } = optionsObject('FaceRecognizer.detectAndEmbed', options) as DetectOptions & EmbedOptions;
     const image = await this.image(img, 'FaceRecognizer.detectAndEmbed: image');
-    const faces = await this.detect(image, det);
-    const ds = await this.embedAll(image, faces, align === undefined ? {} : { align });
-    return faces.map((f, i) => ({ ...f, descriptor: ds[i]! }));
+    try {
+      const faces = await this.detect(image, det);
+      const ds = await this.embedAll(image, faces, align === undefined ? {} : { align });
+      return faces.map((f, i) => ({ ...f, descriptor: ds[i]! }));
+    } finally {
+      this.closeImage(image, img);
+    }
   }
 
   /**
@@ -360,14 +388,18 @@ export class FaceRecognizer {
     this.check('largestFaceDescriptor');
     const { align, ...det } = optionsObject('FaceRecognizer.largestFaceDescriptor', options) as DetectOptions & EmbedOptions;
     const image = await this.image(img, 'FaceRecognizer: image');
-    const faces = await this.detect(image, det);
-    if (faces.length === 0) {
-      const what = typeof img === 'string' ? `image '${img}'` : `the ${image.width}x${image.height} image`;
-      throw new InvalidArgumentError(`FaceRecognizer: no face found in ${what} (detector ${det.detector ?? 'tiny'})`);
+    try {
+      const faces = await this.detect(image, det);
+      if (faces.length === 0) {
+        const what = typeof img === 'string' ? `image '${img}'` : `the ${image.width}x${image.height} image`;
+        throw new InvalidArgumentError(`FaceRecognizer: no face found in ${what} (detector ${det.detector ?? 'tiny'})`);
+      }
+      const face = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
+      const descriptor = await this.embed(image, face, align === undefined ? {} : { align });
+      return { face, descriptor, faces: faces.length };
+    } finally {
+      this.closeImage(image, img);
     }
-    const face = faces.reduce((a, b) => (b.box.width * b.box.height > a.box.width * a.box.height ? b : a));
-    const descriptor = await this.embed(image, face, align === undefined ? {} : { align });
-    return { face, descriptor, faces: faces.length };
   }
 
   /**
@@ -378,6 +410,15 @@ export class FaceRecognizer {
   gallery(options: RecognizerGalleryOptions = {}): RecognizerGallery {
     this.check('gallery');
     return RecognizerGallery.create(this, options);
+  }
+
+  /**
+   * A video recogniser on this recognizer: push frames (or run recognizeVideo over a source) to get tracks with
+   * stable ids and identities from `gallery`, aggregated over each track's frames. See src/video/video-recognizer.ts.
+   */
+  video(options: VideoRecognizerOptions = {}): VideoRecognizer {
+    this.check('video');
+    return new VideoRecognizer(this, options);
   }
 
   /** Frees every loaded network (and the engine if the recognizer created it). Safe to call twice. */

@@ -1,6 +1,6 @@
 // Keras / tfjs-layers model.json -> Sequential: the topology (Sequential, or a Functional model that is a plain
 // chain) and its weights (tfjs manifest, decoded by src/nn/weights). Layers: InputLayer, LSTM, GRU (reset_after
-// both ways), SimpleRNN, Dense, TimeDistributed(Dense), Dropout, Masking. Anything else, or a config these
+// both ways), SimpleRNN, Bidirectional(LSTM / GRU / SimpleRNN), Dense, TimeDistributed(Dense), Dropout, Masking. Anything else, or a config these
 // layers cannot honour, is an InvalidModelFileError naming the layer and the setting.
 import type { Engine } from '../runtime/engine.js';
 import { InvalidArgumentError, InvalidModelFileError } from '../runtime/errors.js';
@@ -12,8 +12,9 @@ import { DENSE_ACTIVATIONS, Dense, type DenseActivation } from './layers/dense.j
 import type { Layer, LayerShape } from './layers/layer.js';
 import { Dropout, Masking, TimeDistributed } from './layers/misc.js';
 import { Recurrent } from './layers/recurrent.js';
+import { Bidirectional } from './layers/bidirectional.js';
 import { Sequential } from './sequential.js';
-import { RNN_ACTIVATIONS, type RnnActivation, type RnnCell } from '../ops/recurrent/spec.js';
+import { MERGE_MODES, RNN_ACTIVATIONS, type MergeMode, type RnnActivation, type RnnCell } from '../ops/recurrent/spec.js';
 
 export interface LoadModelOptions {
   engine: Engine;
@@ -132,6 +133,19 @@ function toLayer(j: LayerJson, index: number, resetAfterHint: (name: string) => 
           name,
         });
       }
+      case 'Bidirectional': {
+        const inner = obj(c.layer, `layer '${name}' inner layer`) as unknown as LayerJson;
+        if (!CELLS[inner.class_name]) bad(`layer '${name}': Bidirectional(${String(inner.class_name)}) is not supported (LSTM, GRU and SimpleRNN are)`);
+        const merge = c.merge_mode === undefined ? 'concat' : c.merge_mode;
+        if (!(MERGE_MODES as readonly unknown[]).includes(merge)) bad(`layer '${name}': merge_mode ${JSON.stringify(merge)} is not supported (supported: ${MERGE_MODES.join(', ')})`);
+        const back = c.backward_layer as LayerJson | undefined;
+        if (back && back.class_name !== inner.class_name) bad(`layer '${name}': a backward_layer of another class (${String(back.class_name)}) is not supported`);
+        const innerName = typeof inner.config?.name === 'string' ? inner.config.name : `${inner.class_name.toLowerCase()}_${index}`;
+        // Its weights are named <name>/forward_<inner>/...: the GRU reset_after hint looks there.
+        const layer = toLayer(inner, index, (n) => resetAfterHint(`${name}/forward_${n}`)) as Recurrent;
+        layer.name = innerName;
+        return new Bidirectional({ layer, mergeMode: merge as MergeMode, name });
+      }
       case 'Dense':
         return denseFrom(c, name);
       case 'TimeDistributed': {
@@ -145,7 +159,7 @@ function toLayer(j: LayerJson, index: number, resetAfterHint: (name: string) => 
       case 'Masking':
         return new Masking({ maskValue: typeof c.mask_value === 'number' ? c.mask_value : 0, name });
       default:
-        return bad(`layer '${name}' is a ${j.class_name}, which is not supported (supported: InputLayer, LSTM, GRU, SimpleRNN, Dense, TimeDistributed(Dense), Dropout, Masking)`);
+        return bad(`layer '${name}' is a ${j.class_name}, which is not supported (supported: InputLayer, LSTM, GRU, SimpleRNN, Bidirectional, Dense, TimeDistributed(Dense), Dropout, Masking)`);
     }
   } catch (e) {
     // Our own layer validation on file contents: the file is what is wrong.
@@ -154,11 +168,13 @@ function toLayer(j: LayerJson, index: number, resetAfterHint: (name: string) => 
   }
 }
 
-/** Keras weight suffixes per layer kind, in set_weights order. */
-function suffixes(l: Layer): string[] {
-  if (l instanceof Recurrent) return l.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'];
+/** Keras weight suffixes per layer kind, in set_weights order; `scope`: a path part the name must have. */
+function suffixes(l: Layer): { suffix: string; scope?: string }[] {
+  const rnn = (r: Recurrent, scope?: string) => (r.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel']).map((suffix) => ({ suffix, scope }));
+  if (l instanceof Recurrent) return rnn(l);
+  if (l instanceof Bidirectional) return [...rnn(l.forwardLayer, '/forward_'), ...rnn(l.backwardLayer, '/backward_')];
   const d = l instanceof TimeDistributed ? l.layer : l;
-  if (d instanceof Dense) return d.useBias ? ['kernel', 'bias'] : ['kernel'];
+  if (d instanceof Dense) return (d.useBias ? ['kernel', 'bias'] : ['kernel']).map((suffix) => ({ suffix }));
   return [];
 }
 
@@ -179,9 +195,9 @@ function assignWeights(model: Sequential, named: NamedWeights | Map<string, { sh
     if (want.length === 0) continue;
     const prefix = `${l.name}/`;
     const mine = entries.filter(([n]) => n.startsWith(prefix) && !used.has(n));
-    want.forEach((suffix, k) => {
+    want.forEach(({ suffix, scope }, k) => {
       const w = l.weights[k]!;
-      let hit = mine.find(([n]) => n.replace(/:\d+$/, '').split('/').pop() === suffix);
+      let hit = mine.find(([n]) => !used.has(n) && n.replace(/:\d+$/, '').split('/').pop() === suffix && (!scope || n.includes(scope)));
       if (!hit) hit = nextUnused();
       if (!hit) bad(`no weights for layer '${l.name}' (${suffix}): the manifest has ${entries.length} tensors, all used`);
       const [n, v] = hit;
@@ -221,7 +237,7 @@ export function modelFromTopology(topology: unknown, options: LoadModelOptions, 
     const first = made[0]!;
     const k = [...hints].find(([n]) => n.startsWith(`${first.name}/`) && /kernel(:\d+)?$/.test(n) && !/recurrent_kernel/.test(n));
     if (!k) bad('no input shape: give the first layer batch_input_shape (or an InputLayer)');
-    inputShape = first instanceof Recurrent || first instanceof TimeDistributed || first instanceof Masking ? [null, k[1][0]!] : [k[1][0]!];
+    inputShape = first instanceof Recurrent || first instanceof Bidirectional || first instanceof TimeDistributed || first instanceof Masking ? [null, k[1][0]!] : [k[1][0]!];
   }
   try {
     return new Sequential(made, { engine: options.engine, inputShape, seed: options.seed ?? 0, name });

@@ -66,6 +66,16 @@ export interface History {
   epochTimeMs: number[];
 }
 
+export interface SequentialPredictOptions {
+  /** x's shape, when x is a flat Float32Array. */
+  shape?: readonly number[];
+  /**
+   * Keras initial_state, by recurrent layer name: [h] (GRU, SimpleRNN) or [h, c] (LSTM), each [batch, units];
+   * a Bidirectional layer takes the forward direction's states, then the backward's. Unnamed layers start at zeros.
+   */
+  initialState?: Record<string, readonly DataInput[]>;
+}
+
 export interface EvaluateResult {
   loss: number;
   acc: number;
@@ -169,11 +179,12 @@ export class Sequential {
   }
 
   /** The layers' inference path. Frees intermediates; the caller's x is kept. */
-  private forward(x: Tensor): Tensor {
+  private forward(x: Tensor, states?: Map<Layer, Tensor[]>): Tensor {
     let cur = x;
     let mask: Tensor | undefined;
     for (const l of this.layers) {
-      const r = l.call(this.engine, cur, mask, null);
+      const initialState = states?.get(l);
+      const r = l.call(this.engine, cur, mask, null, initialState ? { initialState } : undefined);
       if (mask && mask !== r.mask) mask.dispose();
       if (cur !== x && cur !== r.y) cur.dispose();
       cur = r.y;
@@ -189,23 +200,55 @@ export class Sequential {
    * arrays), validated first (rank, steps, features; host data also for ragged rows and NaN / Infinity).
    * Returns the output tensor (read it with `.data()`, dispose it when done).
    */
-  predict(x: DataInput, shape?: readonly number[]): Tensor {
+  predict(x: DataInput, options?: readonly number[] | SequentialPredictOptions): Tensor {
     this.checkOpen('predict');
-    if (x instanceof Tensor) {
-      if (x.disposed) fail('predict', `x ${x} was disposed`);
-      this.checkBatchShape('predict', x.shape);
-      const y = this.forward(x);
+    const o: SequentialPredictOptions = Array.isArray(options) ? { shape: options as readonly number[] } : ((checkOptions('predict', options, ['shape', 'initialState']) as SequentialPredictOptions) ?? {});
+    const made: Tensor[] = [];
+    try {
+      let t: Tensor;
+      if (x instanceof Tensor) {
+        if (x.disposed) fail('predict', `x ${x} was disposed`);
+        this.checkBatchShape('predict', x.shape);
+        t = x;
+      } else {
+        const d = toHost('predict', 'x', x, o.shape);
+        this.checkBatchShape('predict', d.shape);
+        t = this.engine.tensor(d.data, d.shape);
+        made.push(t);
+      }
+      const y = this.forward(t, this.initialStates(o.initialState, made));
       if (y === x) fail('predict', 'the model has no layer that computes anything');
       return y;
-    }
-    const d = toHost('predict', 'x', x, shape);
-    this.checkBatchShape('predict', d.shape);
-    const t = this.engine.tensor(d.data, d.shape);
-    try {
-      return this.forward(t);
     } finally {
-      t.dispose();
+      made.forEach((m) => m.dispose());
     }
+  }
+
+  /** predict's initialState: layer name -> tensors (host data is uploaded; `made` collects what to free). */
+  private initialStates(spec: SequentialPredictOptions['initialState'], made: Tensor[]): Map<Layer, Tensor[]> | undefined {
+    if (spec === undefined) return undefined;
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) fail('predict', 'initialState must be an object { layerName: [h] | [h, c] | [h, c, hBackward, cBackward] }');
+    const out = new Map<Layer, Tensor[]>();
+    for (const [name, states] of Object.entries(spec)) {
+      const l = this.layers.find((x) => x.name === name);
+      if (!l) fail('predict', `initialState names layer '${name}', which is not in the model (layers: ${this.layers.map((x) => x.name).join(', ')})`);
+      if (!['LSTM', 'GRU', 'SimpleRNN', 'Bidirectional'].includes(l.className)) fail('predict', `initialState is for recurrent layers; '${name}' is a ${l.className}`);
+      if (!Array.isArray(states) || states.length === 0) fail('predict', `initialState '${name}' must be a non-empty array of states [batch, units]`);
+      out.set(
+        l,
+        states.map((s, i) => {
+          if (s instanceof Tensor) {
+            if (s.disposed) fail('predict', `initialState '${name}' [${i}] was disposed`);
+            return s;
+          }
+          const d = toHost('predict', `initialState '${name}' [${i}]`, s as Exclude<DataInput, Tensor>);
+          const t = this.engine.tensor(d.data, d.shape);
+          made.push(t);
+          return t;
+        }),
+      );
+    }
+    return out;
   }
 
   /** Chooses optimizer and loss for fit / evaluate. The model must end in a softmax Dense (or TimeDistributed Dense). */
@@ -305,6 +348,8 @@ export class Sequential {
       x = r.y;
       mask = r.mask;
     }
+    // Keras would mask the loss of a masked sequence output; this loss does not, so it refuses.
+    if (mask) throw new UnsupportedError('training: the mask of a Masking layer reaches the loss (a sequence output); Keras masks the loss there, which is not supported: end with a recurrent layer without returnSequences');
     const [dl, stats] = softmaxCrossEntropy(engine, x, labels, {}, acc);
     stats!.dispose();
     let g: Tensor | undefined = dl!;
@@ -335,6 +380,7 @@ export class Sequential {
         kept.push(t);
         return t;
       },
+      hostMasks: new Map(),
     };
     const free = () => {
       for (const t of new Set([...kept, ...owned])) t.dispose();
@@ -385,8 +431,10 @@ export class Sequential {
   }
 
   private checkTrainable(where: string): void {
-    for (const l of this.layers) {
-      if (l.className === 'Masking') throw new UnsupportedError(`${where}: training through a Masking layer is not supported (predict and evaluate support it)`);
+    // A Masking layer trains only where it sees the model input (its mask comes from the host batch).
+    const at = this.layers.findIndex((l) => l.className === 'Masking');
+    if (at > 0 && this.layers.slice(0, at).some((l) => l.className !== 'InputLayer')) {
+      throw new UnsupportedError(`${where}: training through a Masking layer needs it first (after an optional InputLayer); '${this.layers[at]!.name}' is layer ${at}`);
     }
   }
 

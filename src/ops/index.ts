@@ -25,3 +25,8 @@ export { denseGrad, denseGradOp, type DenseGradAttrs, type DenseGradActivation }
 export { softmaxCrossEntropy, softmaxCrossEntropyOp, type SoftmaxCrossEntropyAttrs } from './loss-grad/index.js';
 export { adamUpdate, sgdUpdate, sumSquares, adamUpdateOp, sgdUpdateOp, sumSquaresOp, type AdamAttrs, type SgdAttrs } from './optimizer-grad/index.js';
 export { sequenceMask, sequenceMaskOp, type SequenceMaskAttrs } from './sequence-mask/index.js';
+export { attentionPool, attentionPoolGrad, attentionPoolOp, attentionPoolGradOp, type AttentionPoolAttrs } from './attention-pool/index.js';
+export { conv2dBackpropInput, conv2dBackpropFilter, biasGrad, activationGrad, conv2dBackpropInputOp, conv2dBackpropFilterOp, biasGradOp, activationGradOp, type Conv2dBackpropInputAttrs, type Conv2dBackpropFilterAttrs, type Conv2dGradAttrs, type ActivationGradAttrs, type ActivationGradActivation } from './conv2d-grad/index.js';
+export { convTranspose2d, convTranspose2dBackpropFilter, convTranspose2dInputGradAttrs, convTranspose2dOp, convTranspose2dBackpropFilterOp, type ConvTranspose2dAttrs, type ConvTranspose2dBackpropFilterAttrs } from './conv-transpose/index.js';
+export { sliceChannels, sliceChannelsOp, type SliceChannelsAttrs } from './slice/index.js';
+export { multiboxLoss, multiboxLossOp, encodeMultiboxTargets, type MultiboxLossAttrs, type MultiboxBox, type MultiboxEncodeOptions } from './multibox-loss/index.js';

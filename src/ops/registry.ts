@@ -20,6 +20,11 @@ import { softmaxCrossEntropyOp } from './loss-grad/index.js';
 import { adamUpdateOp, sgdUpdateOp, sumSquaresOp } from './optimizer-grad/index.js';
 import { sequenceMaskOp } from './sequence-mask/index.js';
 import { warpAffineOp } from './warp-affine/index.js';
+import { attentionPoolGradOp, attentionPoolOp } from './attention-pool/index.js';
+import { activationGradOp, biasGradOp, conv2dBackpropFilterOp, conv2dBackpropInputOp } from './conv2d-grad/index.js';
+import { convTranspose2dBackpropFilterOp, convTranspose2dOp } from './conv-transpose/index.js';
+import { sliceChannelsOp } from './slice/index.js';
+import { multiboxLossOp } from './multibox-loss/index.js';
 
 /**
  * Every op by name, for the conformance harness and model loaders. Public functions (add, conv2d...) are the
@@ -58,4 +63,14 @@ export const opRegistry: Readonly<Record<string, OpDef<any, any>>> = {
   sumSquares: sumSquaresOp,
   sequenceMask: sequenceMaskOp,
   warpAffine: warpAffineOp,
+  attentionPool: attentionPoolOp,
+  attentionPoolGrad: attentionPoolGradOp,
+  conv2dBackpropInput: conv2dBackpropInputOp,
+  conv2dBackpropFilter: conv2dBackpropFilterOp,
+  biasGrad: biasGradOp,
+  activationGrad: activationGradOp,
+  convTranspose2d: convTranspose2dOp,
+  convTranspose2dBackpropFilter: convTranspose2dBackpropFilterOp,
+  sliceChannels: sliceChannelsOp,
+  multiboxLoss: multiboxLossOp,
 };

@@ -3,6 +3,7 @@
 // the boxes the library computes for it in Node (wasm), on WASM and on WebGPU (SwiftShader); two people are
 // enrolled from photos, identified in another photo, kept in IndexedDB across a reload, and removed. The
 // screenshot is left in reports/e2e/demo.png.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaceRecognizer, type DetectOptions, type FaceBox, type FaceRecognizer, type RgbaImage } from '../../src/index.node.js';
 import { chromiumArgs } from '../../vitest.browser.config.js';
+import { ELON_CLIP, ensureElonWebm } from '../browser/video-fixture.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const images = join(repoRoot, '../shared/data/face-api-js/examples-images');
@@ -20,6 +22,7 @@ const groupPhoto = join(images, 'bbt1.jpg');
 const probePhoto = join(images, 'bbt2.jpg');
 const enrolFrom = (who: string): string[] => [1, 2, 3].map((i) => join(images, who, `${who}${i}.png`));
 const screenshotPath = join(repoRoot, 'reports/e2e/demo.png');
+const videoScreenshotPath = join(repoRoot, 'reports/e2e/demo-video.png');
 /** The page's default detector settings (demo/pipeline.ts DEFAULT_SETTINGS), checked against its controls below. */
 const DETECT: DetectOptions = { detector: 'tiny', inputSize: 512, scoreThreshold: 0.5 };
 
@@ -266,4 +269,78 @@ describe('demo page (Chromium)', () => {
     expect(await page.$$eval('#people li', (lis) => lis.map((li) => (li as HTMLElement).dataset.name))).toEqual(['Leonard']);
     expect(problems.filter((p) => !/camera|getUserMedia/i.test(p))).toEqual([]);
   }, 90_000);
+
+  it('tracks the face in a WebM: the drawn track IDs and names are the library events; one track, named elon', async () => {
+    // The clip (elon-musk-smoke.gif as VP8, made by ffmpeg) and its first 5 frames as PNGs to enrol from.
+    const webm = ensureElonWebm();
+    const dir = mkdtempSync(join(tmpdir(), 'facegpu-demo-video-'));
+    const firstFrames = [1, 2, 3, 4, 5].map((i) => join(dir, `elon${i}.png`));
+    try {
+      execFileSync('ffmpeg', ['-v', 'error', '-i', webm, '-frames:v', '5', join(dir, 'elon%d.png')]);
+      await enrol('elon', firstFrames);
+      await trackInVideo(webm, firstFrames);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
+
+/** The rest of the video test: the page plays `webm`, then the library in Node checks its answer. */
+async function trackInVideo(webm: string, firstFrames: string[]): Promise<void> {
+  // Every control of the panel is reachable by keyboard, in order, and labelled (the first test checks labels).
+  await page.focus('#video-input');
+  for (const id of ['video-camera-start', 'video-rate', 'video-detect-every', 'video-aggregator']) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
+  }
+  await page.selectOption('#video-rate', '0.125');
+  await page.setInputFiles('#video-input', webm);
+  await page.waitForFunction(() => ['ended', 'error'].includes(document.getElementById('video-section')!.dataset.state!), null, { timeout: 150_000 });
+  expect(await page.getAttribute('#video-section', 'data-state'), (await page.textContent('#status')) ?? '').toBe('ended');
+
+  type Ev = { type: string; trackId: number; frame: number; identity: string | null; box: FaceBox; lastFrame?: number };
+  type Drawn = { frame: number; tags: { trackId: number; name: string | null; box: FaceBox; text: string }[] };
+  const { events, drawn } = await page.evaluate(() => (window as unknown as { facegpuVideo: { events: Ev[]; drawn: Drawn[] } }).facegpuVideo);
+  const frames = Number(await page.getAttribute('#video-section', 'data-frames'));
+  console.log(`demo video: ${frames} of ${ELON_CLIP.frames} frames analysed; drawn ${drawn.map((d) => `${d.frame}:${d.tags.map((t) => t.text).join('+')}`).join(' ')}`);
+  expect(drawn.length).toBe(frames);
+  expect(frames).toBeGreaterThanOrEqual(8);
+  // What is drawn on each frame is exactly that frame's track-update events: same ids, names and boxes.
+  for (const d of drawn) {
+    const updates = events.filter((e) => e.type === 'track-update' && e.frame === d.frame);
+    expect(d.tags.map((t) => [t.trackId, t.name, t.box, t.text]), `frame ${d.frame}`).toEqual(updates.map((u) => [u.trackId, u.identity, u.box, `#${u.trackId} ${u.identity ?? 'unknown'}`]));
+  }
+  // One track, confirmed at its third detection, elon from then on (Leonard is in the gallery too), ended at the end.
+  expect(events.filter((e) => e.type === 'track-start').map((e) => [e.trackId, e.frame])).toEqual([[1, 2]]);
+  expect(events.filter((e) => e.type === 'track-lost' || e.type === 'track-resume')).toEqual([]);
+  expect(drawn.slice(2).map((d) => d.tags.map((t) => t.text).join())).toEqual(drawn.slice(2).map(() => '#1 elon'));
+  expect(events.filter((e) => e.type === 'track-end').map((e) => [e.trackId, e.identity, e.lastFrame])).toEqual([[1, 'elon', frames - 1]]);
+  expect(await page.$$eval('#video-tracks li', (lis) => lis.map((li) => ({ ...(li as HTMLElement).dataset })))).toEqual([{ trackId: '1', name: 'elon', state: 'ended' }]);
+  expect(await page.textContent('#video-caption')).toMatch(/frame \d+ at [\d.]+ s, #1 elon\.$/);
+  // The last frame's box is painted on the overlay (its bottom edge), and the stages were timed.
+  const box = drawn.at(-1)!.tags[0]!.box;
+  const alpha = await page.evaluate((b) => {
+    const ctx = (document.getElementById('video-overlay') as HTMLCanvasElement).getContext('2d')!;
+    return ctx.getImageData(Math.round(b.x + b.width / 2), Math.round(b.y + b.height), 1, 1).data[3]!;
+  }, box);
+  expect(alpha).toBeGreaterThan(0);
+  const times = await page.$$eval('#video-timings tbody tr', (rows) => Object.fromEntries(rows.map((r) => [(r as HTMLTableRowElement).dataset.stage, (r as HTMLTableRowElement).cells[2]!.textContent])));
+  for (const stage of ['detect', 'embed', 'track', 'total']) expect(Number(times[stage]), `mean ${stage} ms`).toBeGreaterThan(0);
+  expect(times.draw).toMatch(/^\d+(\.\d)?$/);
+  expect(await page.textContent('#status')).toBe(`Done: ${frames} frames analysed, 1 track: #1 elon.`);
+
+  // The library in Node on the same clip, enrolled the page's way: the same single track and name.
+  const g = fr.gallery();
+  g.add('Leonard', await enrolDescriptors(enrolFrom('leonard')));
+  g.add('elon', await enrolDescriptors(firstFrames));
+  const vr = fr.video({ gallery: g, detect: { ...DETECT, withLandmarks: true } });
+  const ends: string[] = [];
+  for await (const r of vr.recognizeVideo(webm)) for (const e of r.events) if (e.type === 'track-end') ends.push(`#${e.trackId} ${e.identity}`);
+  vr.dispose();
+  g.dispose();
+  expect(ends).toEqual(['#1 elon']);
+
+  mkdirSync(dirname(videoScreenshotPath), { recursive: true });
+  await page.locator('#video-section').screenshot({ path: videoScreenshotPath });
+  expect(problems.filter((p) => !/camera|getUserMedia/i.test(p))).toEqual([]);
+}

@@ -304,6 +304,85 @@ const conv: Mapper = (node, inputs) => {
   };
 };
 
+/**
+ * ConvTranspose: W [cin, cout / group, kh, kw] -> our [kh, kw, cout, cin]. output_shape (with auto_pad) becomes
+ * explicit pads as ONNX derives them (total = stride * (in - 1) + output_padding + dilated kernel - output_shape,
+ * split begin/end by auto_pad); a negative end pad is extra output rows, i.e. output padding. group > 1 runs one
+ * convTranspose2d per group on sliceChannels of X and concatenates the results on channels (all in our ops).
+ */
+const convTranspose: Mapper = (node, inputs) => {
+  const op = 'ConvTranspose';
+  const a = new Attrs(node, ['auto_pad', 'dilations', 'group', 'kernel_shape', 'output_padding', 'output_shape', 'pads', 'strides']);
+  const x = uploadable(op, input(op, inputs, 0, 'X'));
+  const w = uploadable(op, input(op, inputs, 1, 'W'));
+  const b = inputs[2] && uploadable(op, inputs[2]);
+  const spatial = spatialRank(op, x);
+  if (w.dims.length !== spatial + 2) throw new MappingError(`${op}: W [${w.dims}] does not match X [${x.dims}]`);
+  const w4 = spatial === 1 ? [w.dims[0]!, w.dims[1]!, 1, w.dims[2]!] : w.dims;
+  const k: [number, number] = [w4[2]!, w4[3]!];
+  const ks = a.ints('kernel_shape', undefined);
+  if (ks && !sameDims(pair2(ks, spatial, 1), k)) throw new MappingError(`${op}: kernel_shape [${ks}] differs from W [${w.dims}]`);
+  const ones = new Array<number>(spatial).fill(1);
+  const zeros = new Array<number>(spatial).fill(0);
+  const s = pair2(a.ints('strides', ones)!, spatial, 1);
+  const d = pair2(a.ints('dilations', ones)!, spatial, 1);
+  const opad = pair2(a.ints('output_padding', zeros)!, spatial, 0);
+  const groups = a.int('group', 1);
+  const xn = toNhwc(x);
+  const inHW = [xn.dims[1]!, xn.dims[2]!];
+  const autoPad = a.str('auto_pad', 'NOTSET');
+  const outShape = a.ints('output_shape', undefined);
+  let pads = a.ints('pads', undefined);
+  if (pads && pads.length !== 2 * spatial) throw new MappingError(`${op}: pads has ${pads.length} values for ${spatial} spatial dims`);
+  // [top, bottom, left, right] and output padding per dim (h, w)
+  let padding: [number, number, number, number];
+  const outputPadding: [number, number] = [opad[0], opad[1]];
+  if (outShape || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    if (pads && pads.some((p) => p !== 0)) throw new MappingError(`${op}: pads together with output_shape / auto_pad`);
+    const target = outShape ? pair2(outShape.slice(-spatial), spatial, 1) : [inHW[0]! * s[0], inHW[1]! * s[1]];
+    const pp = [0, 1].map((i) => {
+      const total = s[i]! * (inHW[i]! - 1) + opad[i]! + (k[i]! - 1) * d[i]! + 1 - target[i]!;
+      const half = Math.floor(total / 2);
+      const [begin, end] = autoPad === 'SAME_UPPER' ? [half, total - half] : [total - half, half];
+      if (begin < 0) throw new MappingError(`${op}: output_shape ${target[i]} needs a negative begin pad`);
+      // A negative end pad adds output rows: output padding instead.
+      if (end < 0) outputPadding[i] = opad[i]! - end;
+      return [begin, Math.max(0, end)];
+    });
+    padding = [pp[0]![0]!, pp[0]![1]!, pp[1]![0]!, pp[1]![1]!];
+  } else if (autoPad === 'NOTSET' || autoPad === 'VALID') {
+    pads ??= new Array<number>(2 * spatial).fill(0);
+    if (pads.some((v) => v < 0)) throw new MappingError(`${op}: negative pads`);
+    padding = spatial === 1 ? [0, 0, pads[0]!, pads[1]!] : [pads[0]!, pads[2]!, pads[1]!, pads[3]!];
+  } else {
+    throw new MappingError(`${op}: unknown auto_pad '${autoPad}'`);
+  }
+  const cin = xn.dims[3]!;
+  if (cin % groups !== 0) throw new MappingError(`${op}: ${cin} input channels not divisible by group ${groups}`);
+  const cinG = cin / groups;
+  const coutG = w4[1]!;
+  // Per group: filter [kh, kw, coutG, cinG] from W rows g * cinG .. (g + 1) * cinG.
+  const filters = Array.from({ length: groups }, (_, g) => {
+    const rows = w.values.slice(g * cinG * coutG * k[0] * k[1], (g + 1) * cinG * coutG * k[0] * k[1]);
+    return transpose(rows, [cinG, coutG, k[0], k[1]], [2, 3, 1, 0]);
+  });
+  const attrs = { strides: s, dilations: d, padding, outputPadding };
+  const ops = groups > 1 ? ['convTranspose2d', 'sliceChannels', 'concat'] : ['convTranspose2d'];
+  return {
+    ops,
+    async run(ex) {
+      const xt = ex.tensor(xn.values, xn.dims);
+      const outs = filters.map((f, g) => {
+        const xg = groups > 1 ? ex.op('sliceChannels', [xt], { start: g * cinG, size: cinG }) : xt;
+        const bg = b && ex.tensor(b.values.slice(g * coutG, (g + 1) * coutG), [coutG]);
+        return ex.op('convTranspose2d', [xg, ex.tensor(f.values, f.dims), bg], attrs);
+      });
+      const y = groups > 1 ? ex.op('concat', outs, { axis: 3 }) : outs[0]!;
+      return [fromNhwc(await ex.read(y), xn.lifted)];
+    },
+  };
+};
+
 function pool(kind: 'max' | 'avg'): Mapper {
   return (node, inputs) => {
     const op = node.opType;
@@ -604,6 +683,7 @@ function recurrent(opType: OnnxRecurrentOp): Mapper {
 /** ONNX op type -> mapper. These are the ops the runner takes on; every other op's folders must be excluded. */
 export const MAPPERS: Readonly<Record<string, Mapper>> = {
   Conv: conv,
+  ConvTranspose: convTranspose,
   MaxPool: pool('max'),
   AveragePool: pool('avg'),
   GlobalAveragePool: globalAveragePool,

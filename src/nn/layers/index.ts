@@ -2,10 +2,12 @@
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout, InputLayer, Masking, TimeDistributed, type DropoutOptions, type InputLayerOptions, type MaskingOptions } from './misc.js';
 import { Recurrent, type RecurrentOptions } from './recurrent.js';
+import { Bidirectional, type BidirectionalOptions } from './bidirectional.js';
 
 export { Layer, type LayerShape, type Weight } from './layer.js';
 export { Dense, DENSE_ACTIVATIONS, type DenseActivation, type DenseOptions } from './dense.js';
 export { Recurrent, type RecurrentOptions } from './recurrent.js';
+export { Bidirectional, type BidirectionalOptions } from './bidirectional.js';
 export { Dropout, InputLayer, Masking, TimeDistributed, type DropoutOptions, type InputLayerOptions, type MaskingOptions } from './misc.js';
 
 export const layers = {
@@ -15,6 +17,8 @@ export const layers = {
   gru: (options: RecurrentOptions): Recurrent => new Recurrent('gru', options),
   /** Keras SimpleRNN. */
   simpleRnn: (options: RecurrentOptions): Recurrent => new Recurrent('simpleRnn', options),
+  /** Keras Bidirectional around an LSTM / GRU / SimpleRNN; mergeMode concat (default), sum, mul or ave. */
+  bidirectional: (options: BidirectionalOptions): Bidirectional => new Bidirectional(options),
   /** Keras Dense (softmax included). */
   dense: (options: DenseOptions): Dense => new Dense(options),
   /** Keras TimeDistributed around a Dense. */

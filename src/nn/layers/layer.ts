@@ -22,6 +22,17 @@ export interface TrainContext {
   rng: Rng;
   /** Registers a tensor the step frees when it ends; returns it. */
   keep(t: Tensor): Tensor;
+  /**
+   * Host copies of this step's masks ([batch, T], 1 keep): a Masking layer computes its mask from the host batch
+   * and files it here, so recurrent layers can build their masked-training index maps without a readback.
+   */
+  hostMasks?: Map<Tensor, Float32Array>;
+}
+
+/** Per-call extras a layer may take (Sequential.predict's initialState). */
+export interface CallOptions {
+  /** Keras initial_state: [h] or [h, c] per direction, each [batch, units]. */
+  initialState?: readonly Tensor[];
 }
 
 export interface CallResult {
@@ -66,7 +77,7 @@ export abstract class Layer {
   }
 
   /** Inference (ctx null) or the training forward (ctx given, cache for backward). */
-  abstract call(engine: Engine, x: Tensor, mask: Tensor | undefined, ctx: TrainContext | null): CallResult;
+  abstract call(engine: Engine, x: Tensor, mask: Tensor | undefined, ctx: TrainContext | null, options?: CallOptions): CallResult;
 
   /** Backward from dy; `preActivation`: dy is w.r.t. the pre-activation (fused softmax + cross-entropy). */
   backward(_ctx: TrainContext, _dy: Tensor, _cache: unknown, _needDx: boolean, _preActivation = false): BackwardResult {

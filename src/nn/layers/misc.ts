@@ -1,6 +1,6 @@
 // Layers without weights: Dropout, Masking, InputLayer; and the TimeDistributed wrapper (around Dense).
 import type { Engine } from '../../runtime/engine.js';
-import { fail } from '../../runtime/errors.js';
+import { fail, UnsupportedError } from '../../runtime/errors.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { mul } from '../../ops/binary/index.js';
 import { sequenceMask } from '../../ops/sequence-mask/index.js';
@@ -85,6 +85,11 @@ export class Masking extends Layer {
     if (ctx) {
       ctx.keep(y!);
       ctx.keep(m!);
+      // Training: the recurrent layers after this one need the mask on the host (mask-maps.ts); it comes from
+      // the batch's host values, so no readback.
+      const host = x.lineage.kind === 'host' && x.dtype === 'f32' ? (x.lineage.data as Float32Array) : null;
+      if (!host) throw new UnsupportedError(`masking '${this.name}': training through a Masking layer needs it to take the model input (make it the first layer)`);
+      ctx.hostMasks?.set(m!, hostMask(host, x.shape as [number, number, number], this.maskValue));
     }
     return { y: y!, mask: m };
   }
@@ -98,6 +103,20 @@ export interface InputLayerOptions {
   /** Shape without the batch, e.g. [10, 128] or [null, 128]. */
   inputShape: LayerShape;
   name?: string;
+}
+
+/** Keras's mask on host values [B, T, F]: 1 where any feature differs from maskValue. */
+export function hostMask(x: Float32Array, [B, T, F]: readonly [number, number, number], maskValue: number): Float32Array {
+  const m = new Float32Array(B * T);
+  for (let r = 0; r < B * T; r++) {
+    for (let f = 0; f < F; f++) {
+      if (x[r * F + f] !== maskValue) {
+        m[r] = 1;
+        break;
+      }
+    }
+  }
+  return m;
 }
 
 /** Keras InputLayer: declares the input shape; identity. */

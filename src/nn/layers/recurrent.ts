@@ -4,10 +4,13 @@ import type { Tensor } from '../../runtime/tensor.js';
 import { gruOp, lstmOp, recurrentInputs, simpleRnnOp } from '../../ops/recurrent/index.js';
 import { GATES, RNN_ACTIVATIONS, type RnnActivation, type RnnCell } from '../../ops/recurrent/spec.js';
 import { recurrentGrad, recurrentTrain } from '../../ops/recurrent-grad/index.js';
+import { reshapeCopy } from '../../ops/recurrent-grad/reshape.js';
+import { matmul } from '../../ops/matmul/index.js';
+import { maskMaps } from './mask-maps.js';
 import { initialize, toInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import type { Rng } from '../rng.js';
 import { kerasInitializer } from './dense.js';
-import { checkOptions, Layer, optBool, optInt, optNum, optShape, uniqueName, type BackwardResult, type CallResult, type LayerShape, type TrainContext } from './layer.js';
+import { checkOptions, Layer, optBool, optInt, optNum, optShape, uniqueName, type BackwardResult, type CallOptions, type CallResult, type LayerShape, type TrainContext } from './layer.js';
 
 export interface RecurrentOptions {
   units: number;
@@ -53,11 +56,23 @@ function activation(where: string, name: string, v: unknown, dflt: RnnActivation
 }
 
 interface RnnCache {
+  /** The sequence the training kernels ran on (x, or its packed valid steps). */
   x: Tensor;
   hseq: Tensor;
   /** The training forward's saved state (activated gates; LSTM c / GRU's reset input), for the backward. */
   gates: Tensor;
   aux?: Tensor;
+  /** Masked / re-ordered training: the index maps of mask-maps.ts ([B, T, T] and [B, T | 1, T]). */
+  P?: Tensor;
+  Q?: Tensor;
+}
+
+/** Recurrent call extras: initial states, and the output order / masking Bidirectional asks of its halves. */
+export interface RecurrentCallOptions extends CallOptions {
+  /** Sequence output in input-time order although the layer runs backwards (Keras Bidirectional's backward half). */
+  flipOut?: boolean;
+  /** Masked steps output zeros (Keras Bidirectional with return_sequences). */
+  zeroOutputForMask?: boolean;
 }
 
 /** Keras LSTM / GRU / SimpleRNN over the recurrent ops; training through the recurrent-grad ops (BPTT). */
@@ -150,46 +165,125 @@ export class Recurrent extends Layer {
     return { kernel: this.weights[0]!.tensor, recurrentKernel: this.weights[1]!.tensor, bias: this.useBias ? this.weights[2]!.tensor : undefined };
   }
 
-  call(engine: Engine, x: Tensor, mask: Tensor | undefined, ctx: TrainContext | null): CallResult {
+  /** The attributes of the recurrent op for this layer (inference). */
+  inferenceAttrs(): Record<string, unknown> {
+    return this.opAttrs(this.returnSequences, false);
+  }
+
+  /** The layer's weights as the recurrent op takes them. */
+  opWeights() {
+    return this.weightsOf();
+  }
+
+  call(engine: Engine, x: Tensor, mask: Tensor | undefined, ctx: TrainContext | null, options: RecurrentCallOptions = {}): CallResult {
     if (x.rank !== 3) fail(this.where, `expects x [batch, T, features], got ${x}`);
+    if (options.initialState) this.checkStates(options.initialState.length, 1);
     if (!ctx) {
-      const outs = engine.run(OPS[this.cell], recurrentInputs(this.cell, x, this.weightsOf(), { mask }), this.opAttrs(this.returnSequences, false) as never);
+      const attrs = this.opAttrs(this.returnSequences, false);
+      if (options.zeroOutputForMask) attrs.zeroOutputForMask = true;
+      if (options.flipOut) {
+        if (!this.goBackwards) fail(this.where, 'flipOut (output in input-time order) applies to a goBackwards layer');
+        attrs.alignBackwards = true;
+      }
+      const outs = engine.run(OPS[this.cell], recurrentInputs(this.cell, x, this.weightsOf(), { mask, initialState: options.initialState }), attrs as never);
       return { y: outs[0]!, mask: this.returnSequences ? mask : undefined };
     }
-    if (mask) throw new UnsupportedError(`${this.where}: training with a mask (Masking layer) is not supported; it works in predict and evaluate`);
+    if (options.initialState) throw new UnsupportedError(`${this.where}: training with initial states is not supported (predict takes them)`);
     if (this.dropout > 0 || this.recurrentDropout > 0) {
       throw new UnsupportedError(`${this.where}: training with dropout / recurrentDropout inside the cell is not supported; put a Dropout layer before it`);
     }
-    // The training forward keeps every step's h and gates, so the backward recomputes nothing.
     const attrs: Record<string, unknown> = { units: this.units, goBackwards: this.goBackwards, activation: this.activation };
     if (this.cell !== 'simpleRnn') attrs.recurrentActivation = this.recurrentActivation;
     if (this.cell === 'gru') attrs.resetAfter = this.resetAfter;
-    const [hseq, last, gates, aux] = recurrentTrain(engine, this.cell, x, this.weightsOf(), attrs as never).map((t) => ctx.keep(t));
-    return { y: this.returnSequences ? hseq! : last!, cache: { x, hseq: hseq!, gates: gates!, aux: this.cell === 'simpleRnn' ? undefined : aux } satisfies RnnCache };
+    const keep = (t: Tensor) => ctx.keep(t);
+    if (!mask && !options.flipOut) {
+      // The training forward keeps every step's h and gates, so the backward recomputes nothing.
+      const [hseq, last, gates, aux] = recurrentTrain(engine, this.cell, x, this.weightsOf(), attrs as never).map(keep);
+      return { y: this.returnSequences ? hseq! : last!, cache: { x, hseq: hseq!, gates: gates!, aux: this.cell === 'simpleRnn' ? undefined : aux } satisfies RnnCache };
+    }
+    // Masked or re-ordered: the training kernels run on each sample's valid steps packed in processing order.
+    const host = mask ? ctx.hostMasks?.get(mask) : null;
+    if (mask && !host) throw new UnsupportedError(`${this.where}: training with a mask needs the mask of a Masking layer that takes the model input`);
+    const [B, T] = x.shape as [number, number, number];
+    const maps = maskMaps(B, T, host ?? null, {
+      goBackwards: this.goBackwards,
+      flipOut: !!options.flipOut,
+      zeroOutputForMask: !!options.zeroOutputForMask,
+      returnSequences: this.returnSequences,
+    });
+    const P = keep(engine.tensor(maps.P, [B, T, T]));
+    const Q = keep(engine.tensor(maps.Q, [B, this.returnSequences ? T : 1, T]));
+    const xc = keep(matmul(engine, P, x));
+    const [hseq, , gates, aux] = recurrentTrain(engine, this.cell, xc, this.weightsOf(), { ...attrs, goBackwards: false } as never).map(keep);
+    let y = keep(matmul(engine, Q, hseq!));
+    if (!this.returnSequences) y = keep(reshapeCopy(engine, y, [B, this.units]));
+    const cache: RnnCache = { x: xc, hseq: hseq!, gates: gates!, aux: this.cell === 'simpleRnn' ? undefined : aux, P, Q };
+    return { y, mask: this.returnSequences ? mask : undefined, cache };
   }
 
   backward(ctx: TrainContext, dy: Tensor, cache: unknown, needDx: boolean): BackwardResult {
-    const { x, hseq, gates, aux } = cache as RnnCache;
+    const { x, hseq, gates, aux, P, Q } = cache as RnnCache;
+    const { engine } = ctx;
     const w = this.weightsOf();
+    const packed = !!(P && Q);
     const attrs: Record<string, unknown> = {
       units: this.units,
-      returnSequences: this.returnSequences,
-      goBackwards: this.goBackwards,
+      // Packed: the gradient of every packed step's h (Q's transpose spreads dy over them), in processing order.
+      returnSequences: packed || this.returnSequences,
+      goBackwards: packed ? false : this.goBackwards,
       activation: this.activation,
       inputGrad: needDx,
     };
     if (this.cell !== 'simpleRnn') attrs.recurrentActivation = this.recurrentActivation;
     if (this.cell === 'gru') attrs.resetAfter = this.resetAfter;
-    const [dK, dR, dB, dx] = recurrentGrad(ctx.engine, this.cell, { x, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias, hseq, dy, gates, aux }, attrs as never);
-    if (!needDx) dx!.dispose();
+    let d = dy;
+    if (packed) {
+      const [B] = x.shape as [number];
+      const dy3 = this.returnSequences ? dy : ctx.keep(reshapeCopy(engine, dy, [B, 1, this.units]));
+      d = ctx.keep(matmul(engine, Q, dy3, { transposeA: true }));
+    }
+    const [dK, dR, dB, dxc] = recurrentGrad(engine, this.cell, { x, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias, hseq, dy: d, gates, aux }, attrs as never);
+    let dx: Tensor | undefined;
+    if (!needDx) dxc!.dispose();
+    else if (packed) dx = matmul(engine, P, ctx.keep(dxc!), { transposeA: true });
+    else dx = dxc;
     const grads = [dK!, dR!];
     if (this.useBias) grads.push(dB!);
     else dB!.dispose();
     if (!this.trainable) {
       grads.forEach((g) => g.dispose());
-      return { dx: needDx ? dx : undefined, grads: [] };
+      return { dx, grads: [] };
     }
-    return { dx: needDx ? dx : undefined, grads };
+    return { dx, grads };
+  }
+
+  /** Keras's state count: [h, c] (LSTM) or [h], per direction. */
+  checkStates(n: number, dirs: number): void {
+    const want = (this.cell === 'lstm' ? 2 : 1) * dirs;
+    const what = this.cell === 'lstm' ? '[h, c]' : '[h]';
+    if (n !== want) fail(this.where, `takes ${want} initial states (${dirs === 2 ? `${what} forward, then backward` : what}), got ${n}`);
+  }
+
+  /** The same layer running the other way (Bidirectional's backward half): fresh weights, name given. */
+  reversed(name: string): Recurrent {
+    const o: RecurrentOptions = {
+      units: this.units,
+      returnSequences: this.returnSequences,
+      goBackwards: !this.goBackwards,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      recurrentInitializer: this.recurrentInitializer,
+      biasInitializer: this.biasInitializer,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      name,
+      trainable: this.trainable,
+    };
+    if (this.cell !== 'simpleRnn') o.recurrentActivation = this.recurrentActivation;
+    if (this.cell === 'lstm') o.unitForgetBias = this.unitForgetBias;
+    if (this.cell === 'gru') o.resetAfter = this.resetAfter;
+    return new Recurrent(this.cell, o);
   }
 
   config(): Record<string, unknown> {

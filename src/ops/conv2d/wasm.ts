@@ -3,8 +3,26 @@ import type { KernelArgs } from '../../runtime/op.js';
 import { writeI32 } from '../wasm-util.js';
 import type { Conv2dNorm } from './spec.js';
 
-/** Multiply-adds per thread chunk at least, so waking a worker pays off. */
+/**
+ * Multiply-adds per chunk at least (~50 us of the 4x8 tile kernel; the depthwise kernel is memory-bound and runs
+ * ~4x fewer MACs per second, so a quarter), so claiming a chunk (~1 us) stays noise.
+ */
 const MIN_CHUNK_MACS = 1 << 20;
+const MIN_CHUNK_MACS_DW = 1 << 18;
+/** Chunks per thread at most: threads claim them as they go, so a late or preempted thread costs at most a chunk. */
+const CHUNKS_PER_THREAD = 8;
+
+/**
+ * How many chunks to cut `total` items into: at most threads * CHUNKS_PER_THREAD, each of at least `minItems`,
+ * preferring a multiple of the thread count that divides `total` evenly, so that on a quiet machine every thread
+ * ends up with the same work (with equal-ish chunks that do not divide evenly, the last ones unbalance the finish).
+ */
+export function chunkCount(total: number, threads: number, minItems: number): number {
+  const most = Math.min(threads * CHUNKS_PER_THREAD, Math.floor(total / Math.max(1, minItems)));
+  if (threads <= 1 || most < threads) return Math.max(1, most);
+  for (let c = most - (most % threads); c >= threads; c -= threads) if (total % c === 0) return c;
+  return most;
+}
 
 /** A 1x1 stride-1 unpadded conv is a GEMM over all pixels. */
 function isFlat(a: Conv2dNorm): boolean {
@@ -47,15 +65,17 @@ export function conv2dWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Kerne
   const extras = [bias?.ptr ?? 0, scale?.ptr ?? 0, shift?.ptr ?? 0, prelu?.ptr ?? 0];
   const macsPerPixel = a.kh * a.kw * a.cinG * a.cout;
   const rows = a.n * a.oh;
-  const minRows = Math.ceil(MIN_CHUNK_MACS / (a.ow * macsPerPixel));
   const out = outputs[0]!.ptr;
   if (a.depthwise) {
+    const minRows = Math.ceil(MIN_CHUNK_MACS_DW / (a.ow * macsPerPixel));
     be.withScratch([params.length], (p) => {
       writeI32(be, p, params);
-      be.parallel('conv2d_f32_nhwc_dw_simd', rows, minRows, (first, count) => [x!.ptr, f!.ptr, out, p, ...extras, a.alpha, first, first + count]);
+      const run = [x!.ptr, f!.ptr, out, p, ...extras, a.alpha];
+      be.parallel('conv2d_f32_nhwc_dw_simd', rows, minRows, (first, count) => [...run, first, first + count], chunkCount(rows, be.threads, minRows));
     });
     return;
   }
+  const minRows = Math.ceil(MIN_CHUNK_MACS / (a.ow * macsPerPixel));
   const pk = packedFilter(be, f!, a).ptr;
   be.withScratch([params.length], (p) => {
     writeI32(be, p, params);
@@ -63,11 +83,13 @@ export function conv2dWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Kerne
     if (flat) {
       const pixels = a.n * a.h * a.w;
       const tiles = Math.ceil(pixels / 4);
-      be.parallel('conv2d_f32_nhwc_4x8_simd', tiles, Math.ceil(MIN_CHUNK_MACS / (4 * macsPerPixel)), (first, count) => [
+      const minTiles = Math.ceil(MIN_CHUNK_MACS / (4 * macsPerPixel));
+      be.parallel('conv2d_f32_nhwc_4x8_simd', tiles, minTiles, (first, count) => [
         ...run, 0, 1, first * 4, Math.min(pixels, (first + count) * 4),
-      ]);
+      ], chunkCount(tiles, be.threads, minTiles));
     } else {
-      be.parallel('conv2d_f32_nhwc_4x8_simd', rows, minRows, (first, count) => [...run, first, first + count, 0, a.ow]);
+      const chunks = chunkCount(rows, be.threads, minRows);
+      be.parallel('conv2d_f32_nhwc_4x8_simd', rows, minRows, (first, count) => [...run, first, first + count, 0, a.ow], chunks);
     }
   });
 }

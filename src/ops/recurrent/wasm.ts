@@ -10,16 +10,51 @@ import { dirSlot, direction, IN, type RecurrentNorm } from './spec.js';
 const P = {
   B: 0, U: 1, UP: 2, T: 3, XP: 4, XSB: 5, XST: 6, RW: 7, AUX: 8, MASK: 9, MASKMODE: 10, H: 11, C: 12, Z: 13, RH: 14,
   OUT: 15, OSB: 16, OST: 17, SEQ: 18, ACT: 19, RACT: 20, ZERO: 21, REV: 22, FLIP: 23, RESET_AFTER: 24,
-  WQ: 25, WS: 26, WG: 27, XQ: 28, XG: 29, AQ: 30, AG: 31, SIZE: 32,
+  WQ: 25, WS: 26, WG: 27, XQ: 28, XG: 29, AQ: 30, AG: 31, H0ZERO: 32, SIZE: 33,
 } as const;
 
 const SEQ_KERNEL = { lstm: 'lstm_seq_f32_simd', gru: 'gru_seq_f32_simd', simpleRnn: 'simple_rnn_seq_f32_simd' } as const;
 const MERGE_CODE = { sum: 1, mul: 2, ave: 3 } as const;
 
+/** Builds a derived copy of `src` with `pack(dst)`, freeing it if packing throws. */
+function derive(be: WasmBackend, src: WasmStorage, key: string, size: number, pack: (dst: number) => void): number {
+  return be.derived(src, key, () => {
+    const d = be.alloc(size);
+    try {
+      pack(d.ptr);
+    } catch (e) {
+      be.release(d);
+      throw e;
+    }
+    return d;
+  }).ptr;
+}
+
+/** R as unit-block panels (rnn_pack_panels_f32), packed once per weight storage and content version. */
+function packedPanels(be: WasmBackend, r: WasmStorage, u: number, G: number, UB: number): number {
+  const up = Math.ceil(u / UB) * UB;
+  return derive(be, r, `rnn-panels:${u},${G},${UB}`, u * G * up, (dst) => be.call('rnn_pack_panels_f32', r.ptr, u, u, G, UB, dst));
+}
+
 /**
- * x W + b for every step with one GEMM per direction (the matmul op's kernels), then each direction's whole
- * sequence in one call per thread (lstm_seq_f32_simd... over a range of batch rows). Units a multiple of the block (4; SimpleRNN 16): the kernels read
- * the Keras-layout weights in place, nothing is copied per call. Otherwise the weights are packed first into
+ * out [rows, n] = x [rows, F] W [F, n] + bias with the matmul op's 4 x 16 microkernel on W's 16-column panels,
+ * packed once per weight storage (the matmul op repacks its B on every call: constant weights need not).
+ */
+function cachedGemm(be: WasmBackend, x: number, rows: number, F: number, w: WasmStorage, bias: WasmStorage | undefined, out: number, n: number): void {
+  const panels = derive(be, w, `rnn-gemm-x16:${F},${n}`, Math.ceil(n / 16) * 16 * F, (dst) => be.call('gemm_f32_pack_b_x16', w.ptr, F, n, 0, dst));
+  const blocks = Math.ceil(rows / 4);
+  be.parallel('gemm_f32_4x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, (n * F) / 64))), (first, count) => {
+    const r0 = first * 4;
+    return [x + r0 * F * 4, panels, out + r0 * n * 4, Math.min(rows, (first + count) * 4) - r0, n, F, bias?.ptr ?? 0, 0, 0, 0];
+  });
+}
+
+/**
+ * x W + b for every step with one GEMM per direction, then each direction's whole sequence in one call per thread
+ * (lstm_seq_f32_simd... over a range of batch rows). Constant weights are packed once, not per call: W into the
+ * GEMM's 16-column panels and R into unit-block panels, both cached by the backend per weight storage (derived();
+ * an optimiser step invalidates them). Units a multiple of the block (4; SimpleRNN 16): x W + b comes out in Keras's
+ * gate layout and biases / peepholes are read in place. Otherwise W, biases and peepholes are packed per call into
  * unit-padded, gate-interleaved copies (assembly/rnn.ts), both directions' projections in one GEMM.
  */
 export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: KernelArgs<WasmStorage, RecurrentNorm>): void {
@@ -27,12 +62,11 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
   // SimpleRNN has one gate: blocks of 16 units keep the 4 x 16 register block of the other cells.
   const UB = G === 1 ? 16 : 4;
   const L = recurrentLayout(a, UB);
-  // Units a multiple of the block: read W, biases and peepholes in place. R too while it is small; a large R
-  // read in place strides G*u*4 bytes from one row to the next within a unit block, and those rows all land in
-  // the same few cache sets: packed panels (one contiguous k x G*UB block per unit block) stay in L2 across the
-  // batch rows (b32 1024->1024 LSTM step: 53 ms in place, 21 ms packed; 256->256: 1.35 against 0.93 ms).
+  // Units a multiple of the block: x W + b in Keras's gate layout, biases and peepholes read in place. R is always
+  // read as packed panels (one contiguous k x G*UB block per unit block): read in place it strides G*u*4 bytes
+  // from row to row, and at large u those rows land in the same few cache sets (b32 1024->1024 LSTM step: 53 ms
+  // in place, 21 ms packed per call, 14 ms packed once and cached).
   const inPlace = u % UB === 0;
-  const packR = !inPlace || G * u * u * 4 > 256 * 1024;
   const { up } = L;
   const stateSize = 5 * B * up;
   const gateBias = a.cell === 'gru' && a.resetAfter;
@@ -41,18 +75,23 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
   const N = inPlace ? nd : dirs * nd;
   const xpSize = inPlace ? dirs * L.rows * nd : L.rows * N;
   const sizes = inPlace
-    ? [1, 1, xpSize, packR ? dirs * L.rwSize : 1, 1, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1]
-    : [F * N, N, xpSize, dirs * L.rwSize, dirs * 3 * up, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1];
+    ? [1, 1, xpSize, 1, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1]
+    : [F * N, N, xpSize, dirs * 3 * up, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1];
   // Batch rows are independent: threads take blocks of 4 rows each (at least ~64K MACs of recurrence apiece),
   // each with its own 256-byte accumulator scratch.
   const blocks = Math.ceil(B / 4);
   const macsPerBlock = 4 * T * G * u * u;
   const minBlocks = Math.max(1, Math.ceil(65536 / macsPerBlock));
   sizes.push(blocks * 64);
-  be.withScratch(sizes, (wp, bp, xp, rw, aux, st, prm, ms, accs) => {
+  be.withScratch(sizes, (wp, bp, xp, aux, st, prm, ms, accs) => {
     const st_ = (ptr: number, size: number): WasmStorage => ({ ptr, size });
     const gemm = (w: WasmStorage, bias: WasmStorage | undefined, out: number, n: number) =>
-      matmulWasm(be, {
+      // Under 4 rows, the row kernel reads W in place (what the matmul op does, minus its set-up).
+      L.rows < 4
+        ? be.call('gemm_f32_1x16_simd', inputs[IN.x]!.ptr, F * 4, 4, w.ptr, out, L.rows, n, F, bias?.ptr ?? 0, 0, 0, 0)
+        : w.ptr !== wp
+          ? cachedGemm(be, inputs[IN.x]!.ptr, L.rows, F, w, bias, out, n)
+          : matmulWasm(be, {
         inputs: [inputs[IN.x]!, w, bias, undefined],
         inShapes: [[L.rows, F], [F, n], bias ? [n] : undefined, undefined],
         outputs: [st_(out, L.rows * n)],
@@ -64,7 +103,6 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
       const s0 = st + d * stateSize * 4;
       be.call('rnn_pad_rows_f32', inputs[dirSlot(d, 'initialH')]?.ptr ?? 0, B, u, up, s0);
       if (a.cell === 'lstm') be.call('rnn_pad_rows_f32', inputs[dirSlot(d, 'initialC')]?.ptr ?? 0, B, u, up, s0 + 2 * B * up * 4);
-      if (packR) be.call('rnn_pack_panels_f32', inputs[dirSlot(d, 'recurrentKernel')]!.ptr, u, u, G, UB, rw + d * L.rwSize * 4);
       if (inPlace) {
         // XP_d [rows, G*u] = x W_d + b_d (GRU resetAfter: the bias's first row, its first 3u values)
         gemm(inputs[dirSlot(d, 'kernel')]!, inputs[dirSlot(d, 'bias')], xp + d * L.rows * nd * 4, nd);
@@ -102,7 +140,7 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
       p[P.XP] = inPlace ? xp + d * L.rows * nd * 4 : xp + d * nd * 4;
       p[P.XSB] = xsb * 4;
       p[P.XST] = xst * 4;
-      p[P.RW] = packR ? rw + d * L.rwSize * 4 : inputs[dirSlot(d, 'recurrentKernel')]!.ptr;
+      p[P.RW] = packedPanels(be, inputs[dirSlot(d, 'recurrentKernel')]!, u, G, UB);
       p[P.AUX] = auxPtr;
       p[P.MASK] = mask?.ptr ?? 0;
       p[P.MASKMODE] = a.maskMode;
@@ -120,12 +158,13 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
       p[P.REV] = reversed ? 1 : 0;
       p[P.FLIP] = flipOut ? 1 : 0;
       p[P.RESET_AFTER] = a.resetAfter ? 1 : 0;
+      p[P.H0ZERO] = (inputs[dirSlot(d, 'initialH')] ? 0 : 1) | (globalThis.process?.env?.NOFUSE ? 2 : 0);
       // Block / gate strides (bytes). In place: gates u apart, blocks UB units apart. Packed: per block
       // contiguous (R: u rows of G*UB floats; XP and aux: G (3) v128 per block). SimpleRNN's 4 columns are
       // always 16 bytes apart.
-      p[P.WQ] = packR ? u * G * UB * 4 : UB * 4;
-      p[P.WS] = packR ? G * UB * 4 : G * u * 4;
-      p[P.WG] = G === 1 || packR ? 16 : u * 4;
+      p[P.WQ] = u * G * UB * 4;
+      p[P.WS] = G * UB * 4;
+      p[P.WG] = 16;
       p[P.XQ] = inPlace ? UB * 4 : G * UB * 4;
       p[P.XG] = G === 1 || !inPlace ? 16 : u * 4;
       p[P.AQ] = inPlace ? 16 : 48;

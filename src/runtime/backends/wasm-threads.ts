@@ -2,17 +2,41 @@ import { KernelError } from '../errors.js';
 import type { WorkerLike } from '../platform.js';
 
 // A pthreadpool-style pool for the wasm backend: every worker instantiates the same multi-threaded kernel module
-// on the same shared memory and waits on its own slot of a shared control block. A parallel call writes a kernel
-// index and its arguments per worker, wakes them, runs the first chunk on the calling thread, then waits.
+// on the same shared memory. A parallel call publishes a job (kernel, argument lists of its chunks) and the
+// calling thread and the workers claim chunks from one shared counter until none is left, so a worker that wakes
+// late, or is descheduled on a busy machine, takes fewer chunks instead of holding everyone up. Chunks compute
+// fixed ranges, so which thread runs one never changes a result. Workers spin briefly after a job before they
+// sleep in Atomics.wait: back-to-back kernels (a network's layers) then skip the futex wake-up.
 // Workers never allocate: all tensors and scratch come from the calling thread's allocator.
 
-const SLOT_INTS = 16; // [seq, done, kernel, argc, error, ...]
-const SLOT_ARGS = 32; // f64 arguments per slot: exact for i32 pointers, sizes and f32 scalars
-const SEQ = 0;
-const DONE = 1;
-const KERNEL = 2;
-const ARGC = 3;
-const ERROR = 4;
+const EPOCH = 0; // bumped per job; idle workers wait on it
+const CLAIM = 1; // (job << CHUNK_BITS) | next unclaimed chunk
+const DONE = 2; // chunks finished in the current job
+const KERNEL = 3;
+const ARGC = 4;
+const CHUNKS = 5;
+const ERROR = 6;
+const CTRL_INTS = 8;
+const CHUNK_BITS = 11;
+/** Chunks one job may have (the claim word keeps the chunk index in CHUNK_BITS bits). */
+export const MAX_CHUNKS = 256;
+const SLOT_ARGS = 32; // f64 arguments per chunk: exact for i32 pointers, sizes and f32 scalars
+const JOB_MASK = (1 << (31 - CHUNK_BITS)) - 1;
+/**
+ * How long an idle worker spins on shared memory before it sleeps in Atomics.wait (ms): a network's next kernel
+ * usually comes sooner. The calling thread, waiting for the last claimed chunks, spins less: on a busy machine a
+ * preempted worker needs the core it would be spinning on.
+ */
+const SPIN_MS = 2;
+const WAIT_SPIN_MS = 0.3;
+/**
+ * A job whose calling thread, out of chunks, still waits this long (ms, and half its own working time) for a
+ * worker's claimed chunk had its worker preempted: the machine is oversubscribed. The next jobs then run on the
+ * calling thread alone (4, 8, ... up to 256 of them, doubling while it persists), so two threads do not run
+ * slower than one on a busy machine, and idle workers stop spinning on a core others need.
+ */
+const STRAGGLER_MS = 1;
+const MAX_BACKOFF = 256;
 
 // Written against the Web Worker API (self.postMessage / message events); the Node platform adapts
 // worker_threads to it with a small prelude, so this text names no Node module.
@@ -20,25 +44,39 @@ const WORKER_CODE = `
 const port = self;
 const listen = (cb) => port.addEventListener('message', (e) => cb(e.data));
 listen(async (msg) => {
-  const { module, memory, ctrl, args, slot, names } = msg;
+  const { module, memory, ctrl, args, names } = msg;
   const inst = await WebAssembly.instantiate(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
   const fns = names.map((n) => inst.exports[n]);
-  const i32 = new Int32Array(ctrl, slot * ${SLOT_INTS} * 4, ${SLOT_INTS});
-  const f64 = new Float64Array(args, slot * ${SLOT_ARGS} * 8, ${SLOT_ARGS});
+  const c = new Int32Array(ctrl);
+  const f64 = new Float64Array(args);
   port.postMessage('ready');
-  let seen = 0;
+  let seen = Atomics.load(c, ${EPOCH});
   for (;;) {
-    Atomics.wait(i32, ${SEQ}, seen);
-    seen = Atomics.load(i32, ${SEQ});
-    if (seen < 0) break;
-    try {
-      fns[i32[${KERNEL}]](...Array.from(f64.subarray(0, i32[${ARGC}])));
-      i32[${ERROR}] = 0;
-    } catch (e) {
-      i32[${ERROR}] = 1;
+    // Spin a little before sleeping: the next job usually comes within microseconds.
+    const until = performance.now() + ${SPIN_MS};
+    let spins = 0;
+    while (Atomics.load(c, ${EPOCH}) === seen) {
+      if ((++spins & 1023) === 0 && performance.now() > until) {
+        Atomics.wait(c, ${EPOCH}, seen);
+        break;
+      }
     }
-    Atomics.store(i32, ${DONE}, seen);
-    Atomics.notify(i32, ${DONE});
+    seen = Atomics.load(c, ${EPOCH});
+    if (seen < 0) break;
+    for (;;) {
+      const cur = Atomics.load(c, ${CLAIM});
+      if ((cur >>> ${CHUNK_BITS}) !== (seen & ${JOB_MASK})) break; // a later job, or none: go back to waiting
+      const i = cur & ${(1 << CHUNK_BITS) - 1};
+      const k = c[${KERNEL}], argc = c[${ARGC}], n = c[${CHUNKS}];
+      if (i >= n) break;
+      if (Atomics.compareExchange(c, ${CLAIM}, cur, cur + 1) !== cur) continue;
+      try {
+        fns[k](...Array.from(f64.subarray(i * ${SLOT_ARGS}, i * ${SLOT_ARGS} + argc)));
+      } catch (e) {
+        Atomics.store(c, ${ERROR}, 1);
+      }
+      if (Atomics.add(c, ${DONE}, 1) + 1 === n) Atomics.notify(c, ${DONE});
+    }
   }
 });
 `;
@@ -54,12 +92,15 @@ function canBlock(): boolean {
 }
 
 export class WasmThreadPool {
-  private readonly i32: Int32Array;
+  private readonly c: Int32Array;
   private readonly f64: Float64Array;
   private readonly kernelIndex: Map<string, number>;
   private readonly blocking = canBlock();
-  private seq = 0;
+  private job = 0;
   private closed = false;
+  /** Jobs left to run on the calling thread alone, and the length of the last such stretch. */
+  private backoff = 0;
+  private backoffLen = 0;
 
   private constructor(
     private readonly workers: WorkerLike[],
@@ -67,7 +108,7 @@ export class WasmThreadPool {
     args: SharedArrayBuffer,
     names: string[],
   ) {
-    this.i32 = new Int32Array(ctrl);
+    this.c = new Int32Array(ctrl);
     this.f64 = new Float64Array(args);
     this.kernelIndex = new Map(names.map((n, i) => [n, i]));
   }
@@ -82,8 +123,8 @@ export class WasmThreadPool {
     const names = WebAssembly.Module.exports(module)
       .filter((e) => e.kind === 'function')
       .map((e) => e.name);
-    const ctrl = new SharedArrayBuffer(count * SLOT_INTS * 4);
-    const args = new SharedArrayBuffer(count * SLOT_ARGS * 8);
+    const ctrl = new SharedArrayBuffer(CTRL_INTS * 4);
+    const args = new SharedArrayBuffer(MAX_CHUNKS * SLOT_ARGS * 8);
     const workers = await Promise.all(Array.from({ length: count }, () => spawn(WORKER_CODE)));
     try {
       await Promise.all(
@@ -92,7 +133,7 @@ export class WasmThreadPool {
             new Promise<void>((resolve, reject) => {
               w.onMessage((m) => (m === 'ready' ? resolve() : undefined));
               w.onError((e) => reject(new KernelError(`wasm thread ${slot} failed to start: ${String((e as Error)?.message ?? e)}`)));
-              w.postMessage({ module, memory, ctrl, args, slot, names });
+              w.postMessage({ module, memory, ctrl, args, names });
             }),
         ),
       );
@@ -108,52 +149,78 @@ export class WasmThreadPool {
   }
 
   /**
-   * Runs kernel `name` once per argument list, in parallel: `calls[0]` on the calling thread through `local`,
-   * the rest on workers. Returns when all are done.
+   * Runs kernel `name` once per argument list (chunk), in parallel: the calling thread (through `local`) and the
+   * workers claim chunks until all are taken. Returns when all are done.
    */
   run(name: string, calls: readonly (readonly number[])[], local: (args: readonly number[]) => void): void {
     if (this.closed) throw new KernelError('wasm thread pool used after dispose');
     const k = this.kernelIndex.get(name);
     if (k === undefined) throw new KernelError(`wasm: kernel '${name}' is missing from the threaded module`);
-    const remote = calls.length - 1;
-    if (remote > this.workers.length) throw new KernelError(`wasm: ${calls.length} chunks for ${this.workers.length + 1} threads`);
-    const seq = ++this.seq;
-    for (let w = 0; w < remote; w++) {
-      const args = calls[w + 1]!;
-      if (args.length > SLOT_ARGS) throw new KernelError(`wasm: '${name}' has more than ${SLOT_ARGS} arguments`);
-      const base = w * SLOT_INTS;
-      this.f64.set(args, w * SLOT_ARGS);
-      this.i32[base + KERNEL] = k;
-      this.i32[base + ARGC] = args.length;
-      Atomics.store(this.i32, base + SEQ, seq);
-      Atomics.notify(this.i32, base + SEQ);
+    const n = calls.length;
+    if (n > MAX_CHUNKS) throw new KernelError(`wasm: ${n} chunks, more than ${MAX_CHUNKS}`);
+    const argc = calls[0]?.length ?? 0;
+    for (let i = 0; i < n; i++) {
+      const args = calls[i]!;
+      if (args.length !== argc) throw new KernelError(`wasm: '${name}' chunks differ in argument count`);
+      if (argc > SLOT_ARGS) throw new KernelError(`wasm: '${name}' has more than ${SLOT_ARGS} arguments`);
+      this.f64.set(args, i * SLOT_ARGS);
     }
+    if (this.backoff > 0) {
+      this.backoff--;
+      for (const args of calls) local(args);
+      return;
+    }
+    const start = performance.now();
+    const c = this.c;
+    const job = (this.job = (this.job % JOB_MASK) + 1); // never 0: the idle control block reads as job 0
+    c[KERNEL] = k;
+    c[ARGC] = argc;
+    c[CHUNKS] = n;
+    c[ERROR] = 0;
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, CLAIM, job << CHUNK_BITS); // publishes the job (seq-cst: the plain writes above are visible)
+    Atomics.store(c, EPOCH, job);
+    Atomics.notify(c, EPOCH);
     let failure: unknown;
-    try {
-      local(calls[0]!);
-    } catch (e) {
-      failure = e;
-    }
-    for (let w = 0; w < remote; w++) {
-      const base = w * SLOT_INTS;
-      for (;;) {
-        const done = Atomics.load(this.i32, base + DONE);
-        if (done === seq) break;
-        if (this.blocking) Atomics.wait(this.i32, base + DONE, done, 1000);
+    for (;;) {
+      const cur = Atomics.load(c, CLAIM);
+      const i = cur & ((1 << CHUNK_BITS) - 1);
+      if (i >= n) break;
+      if (Atomics.compareExchange(c, CLAIM, cur, cur + 1) !== cur) continue;
+      try {
+        local(calls[i]!);
+      } catch (e) {
+        failure ??= e;
       }
-      if (this.i32[base + ERROR]) failure ??= new KernelError(`wasm: '${name}' failed on thread ${w + 1}`);
+      Atomics.add(c, DONE, 1);
     }
+    // Chunks a worker claimed are finishing: spin, then sleep if this thread may block (never a page's main thread).
+    const idle = performance.now();
+    const until = idle + WAIT_SPIN_MS;
+    let spins = 0;
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done >= n) break;
+      if ((++spins & 1023) === 0 && this.blocking && performance.now() > until) Atomics.wait(c, DONE, done, 100);
+    }
+    const waited = spins > 0 ? performance.now() - idle : 0;
+    if (waited > Math.max(STRAGGLER_MS, (idle - start) / 2)) {
+      this.backoffLen = Math.min(MAX_BACKOFF, Math.max(4, this.backoffLen * 2));
+      this.backoff = this.backoffLen;
+    } else if (this.backoffLen > 0) {
+      this.backoffLen >>= 1; // a job without a straggler: trust the workers a little more
+    }
+    if (c[ERROR]) failure ??= new KernelError(`wasm: '${name}' failed on a worker thread`);
     if (failure) throw failure;
   }
 
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (let w = 0; w < this.workers.length; w++) {
-      Atomics.store(this.i32, w * SLOT_INTS + SEQ, -1);
-      Atomics.notify(this.i32, w * SLOT_INTS + SEQ);
-      this.workers[w]!.terminate();
-    }
+    Atomics.store(this.c, CLAIM, 0);
+    Atomics.store(this.c, EPOCH, -1);
+    Atomics.notify(this.c, EPOCH);
+    for (const w of this.workers) w.terminate();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Backend, BackendStats } from '../backend.js';
 import { KernelError, UnsupportedError } from '../errors.js';
 import type { WorkerLike } from '../platform.js';
-import { splitRange, WasmThreadPool } from './wasm-threads.js';
+import { MAX_CHUNKS, splitRange, WasmThreadPool } from './wasm-threads.js';
 
 /** A tensor's storage in wasm linear memory: a 16-byte aligned block of `size` f32 owned by the backend. */
 export interface WasmStorage {
@@ -91,9 +91,10 @@ export class WasmBackend implements Backend<WasmStorage> {
    * Runs `kernel` over [0, total) split into contiguous ranges, one per thread (at least `minChunk` items each):
    * `args(first, count)` gives the kernel's arguments for a range. Falls back to one call without threads.
    * Kernels that take a range compute the same values whatever the split, so results do not depend on threads.
+   * `chunks` (default: one per thread) splits finer; threads claim chunks as they go, which evens out late wake-ups.
    */
-  parallel(kernel: string, total: number, minChunk: number, args: (first: number, count: number) => number[]): void {
-    const ranges = splitRange(total, this.threads, minChunk);
+  parallel(kernel: string, total: number, minChunk: number, args: (first: number, count: number) => number[], chunks = this.threads): void {
+    const ranges = splitRange(total, Math.min(MAX_CHUNKS, Math.max(this.threads, chunks)), minChunk);
     if (!this.pool || ranges.length <= 1) {
       this.call(kernel, ...args(0, total));
       return;

@@ -16,7 +16,9 @@ export interface DispatchSpec {
   constants?: Record<string, number | boolean>;
   /** Storage buffers bound to @group(0) @binding(0..n-1) in order. */
   bindings: readonly GpuStorage[];
-  /** Optional uniform block bound at @binding(n) after the storage buffers. */
+  /** Optional textures bound after the storage buffers (@binding(n..)), before the uniform block. */
+  textures?: readonly GPUTexture[];
+  /** Optional uniform block bound after the storage buffers (and textures). */
   uniforms?: ArrayBuffer | ArrayBufferView;
   /** Workgroup counts; use `grid()` to split large 1-D counts. */
   workgroups: readonly [number, number?, number?];
@@ -25,7 +27,15 @@ export interface DispatchSpec {
 const STORAGE = 0x80 | 0x08 | 0x04; // STORAGE | COPY_DST | COPY_SRC
 const UNIFORM = 0x40 | 0x08; // UNIFORM | COPY_DST
 const READBACK = 0x01 | 0x08; // MAP_READ | COPY_DST
+const IMAGE_TEXTURE = 0x04 | 0x02 | 0x10; // TEXTURE_BINDING | COPY_DST | RENDER_ATTACHMENT (copyExternalImageToTexture)
 const MAX_WG = 65535;
+
+/** RGBA bytes for uploadImage where there is no browser image source (Node; tests). */
+export interface RgbaPixels {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
 
 /** Rounds a byte size up to the pool's bucket (256 B steps): buffers of similar size share a bucket. */
 function bucket(bytes: number): number {
@@ -89,6 +99,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   private uniformPool: BufferPool;
   private readPool: BufferPool;
   private liveStorage = new Set<GPUBuffer>();
+  private liveTextures = new Set<GPUTexture>();
+  private texturesAfterSubmit: GPUTexture[] = [];
   private pipelines = new Map<string, GPUComputePipeline>();
   private modules = new Map<string, GPUShaderModule>();
   private encoder: GPUCommandEncoder | null = null;
@@ -173,6 +185,35 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     return new Uint8Array(words.buffer, 0, count).slice();
   }
 
+  /**
+   * An image as a new rgba8unorm texture (unpremultiplied, not flipped): a browser image source goes straight to
+   * the GPU through copyExternalImageToTexture, bytes through writeTexture. The caller frees it with releaseTexture.
+   */
+  uploadImage(src: GPUCopyExternalImageSource | RgbaPixels, width: number, height: number): GPUTexture {
+    this.checkAlive();
+    const texture = this.device.createTexture({ size: [width, height], format: 'rgba8unorm', usage: IMAGE_TEXTURE, label: 'image' });
+    this.liveTextures.add(texture);
+    try {
+      if ('data' in src && !(typeof ImageData !== 'undefined' && src instanceof ImageData)) {
+        const d = src.data;
+        this.device.queue.writeTexture({ texture }, d as Uint8Array<ArrayBuffer>, { bytesPerRow: width * 4, rowsPerImage: height }, [width, height]);
+      } else {
+        this.device.queue.copyExternalImageToTexture({ source: src as GPUCopyExternalImageSource }, { texture, premultipliedAlpha: false }, [width, height]);
+      }
+    } catch (e) {
+      this.releaseTexture(texture);
+      throw new KernelError(`webgpu: image upload failed: ${(e as Error)?.message ?? e}`);
+    }
+    return texture;
+  }
+
+  /** Frees a texture from uploadImage once the recorded work that reads it has been submitted. */
+  releaseTexture(t: GPUTexture): void {
+    if (!this.liveTextures.delete(t)) return;
+    if (this.encoder) this.texturesAfterSubmit.push(t);
+    else t.destroy();
+  }
+
   release(s: GpuStorage): void {
     if (!this.liveStorage.delete(s.buffer)) return;
     if (this.encoder) this.afterSubmit.push([this.storagePool, s.buffer]);
@@ -225,6 +266,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.checkAlive();
     const pipeline = this.pipeline(spec.shader, spec.entryPoint ?? 'main', spec.constants);
     const entries: GPUBindGroupEntry[] = spec.bindings.map((s, i) => ({ binding: i, resource: { buffer: s.buffer } }));
+    for (const t of spec.textures ?? []) entries.push({ binding: entries.length, resource: t.createView() });
     if (spec.uniforms) {
       const src = spec.uniforms;
       const bytes = src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
@@ -232,7 +274,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
       // Each dispatch gets its own uniform buffer; it returns to the pool only after the submit.
       this.device.queue.writeBuffer(ub, 0, bytes as Uint8Array<ArrayBuffer>);
       this.afterSubmit.push([this.uniformPool, ub]);
-      entries.push({ binding: spec.bindings.length, resource: { buffer: ub, size: Math.ceil(bytes.byteLength / 16) * 16 } });
+      entries.push({ binding: entries.length, resource: { buffer: ub, size: Math.ceil(bytes.byteLength / 16) * 16 } });
     }
     const group = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const pass = this.computePass();
@@ -261,6 +303,8 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.submits++;
     for (const [pool, b] of this.afterSubmit) pool.giveBack(b);
     this.afterSubmit = [];
+    for (const t of this.texturesAfterSubmit) t.destroy(); // the GPU keeps it until the submitted work is done
+    this.texturesAfterSubmit = [];
   }
 
   async read(s: GpuStorage, size: number): Promise<Float32Array> {
@@ -312,6 +356,9 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.uniformPool.destroyAll([]);
     this.readPool.destroyAll([]);
     this.liveStorage.clear();
+    for (const t of [...this.liveTextures, ...this.texturesAfterSubmit]) t.destroy();
+    this.liveTextures.clear();
+    this.texturesAfterSubmit = [];
     this.pipelines.clear();
     this.modules.clear();
     this.device.destroy();

@@ -19,6 +19,11 @@ import { recurrentGradBadCases, recurrentGradCases, recurrentTrainBadCases, recu
 import { denseGradBadCases, denseGradCases } from './dense-grad.cases.js';
 import { sequenceMaskBadCases, sequenceMaskCases, trainBadCases, trainCases } from './train.cases.js';
 import { warpAffineBadCases, warpAffineCases } from './warp-affine.cases.js';
+import { attentionPoolBadCases, attentionPoolCases } from './attention-pool.cases.js';
+import { conv2dGradBadCases, conv2dGradCases } from './conv2d-grad.cases.js';
+import { convTransposeBadCases, convTransposeCases } from './conv-transpose.cases.js';
+import { sliceChannelsBadCases, sliceChannelsCases } from './slice.cases.js';
+import { multiboxLossBadCases, multiboxLossCases } from './multibox-loss.cases.js';
 
 export const allCases: OpCase[] = [
   ...activationCases,
@@ -42,6 +47,11 @@ export const allCases: OpCase[] = [
   ...trainCases,
   ...sequenceMaskCases,
   ...warpAffineCases,
+  ...attentionPoolCases,
+  ...conv2dGradCases,
+  ...convTransposeCases,
+  ...sliceChannelsCases,
+  ...multiboxLossCases,
 ];
 export const allBadCases: BadCase[] = [
   ...activationBadCases,
@@ -65,4 +75,9 @@ export const allBadCases: BadCase[] = [
   ...trainBadCases,
   ...sequenceMaskBadCases,
   ...warpAffineBadCases,
+  ...attentionPoolBadCases,
+  ...conv2dGradBadCases,
+  ...convTransposeBadCases,
+  ...sliceChannelsBadCases,
+  ...multiboxLossBadCases,
 ];
