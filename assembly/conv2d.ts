@@ -11,6 +11,8 @@ import { activate, activate4 } from './activation';
 const P_N = 0, P_H = 1, P_W = 2, P_CIN = 3, P_OH = 4, P_OW = 5, P_COUT = 6, P_KH = 7, P_KW = 8;
 const P_SH = 9, P_SW = 10, P_DH = 11, P_DW = 12, P_PADT = 13, P_PADL = 14, P_GROUPS = 15, P_CING = 16;
 const P_COUTG = 17, P_ACT = 18;
+// The fused max pool (conv2d_maxpool_f32_nhwc_4x8_simd only): window, stride, pads, pooled size.
+const P_PKH = 19, P_PKW = 20, P_PSH = 21, P_PSW = 22, P_PPADT = 23, P_PPADL = 24, P_POH = 25, P_POW = 26;
 
 // @ts-ignore: decorator
 @inline
@@ -230,6 +232,11 @@ export function conv2d_pack_filter(f: usize, packed: usize, kh: i32, kw: i32, ci
  * columns at multiples of 4 gives the same tiles, and the same bits, as one call).
  */
 export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32, c0: i32, c1: i32): void {
+  conv_rows(x, pk, out, p, bias, scale, shift, prelu, alpha, r0, r1, c0, c1, 0);
+}
+
+/** conv2d_f32_nhwc_4x8_simd's body; rowOut != 0 writes every row there instead (one row per call, then). */
+function conv_rows(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32, c0: i32, c1: i32, rowOut: usize): void {
   const h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
   const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
   const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
@@ -244,13 +251,18 @@ export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usi
   const oxA = (padL + sw - 1) / sw;
   const lastFull = w - 1 - (kw - 1) * dw + padL;
   const oxB = min(c1, lastFull < 0 ? 0 : min(ow, lastFull / sw + 1));
+  // One group, no x dilation: a window row's taps x channels are contiguous in x and in the packed filter, so the
+  // tile kernels run them as one loop of kw * cin steps (conv0's 3 x 3 channels: 9 steps, not 3 loops of 3).
+  const rowFlat = groups == 1 && dw == 1;
+  const kwT = rowFlat ? 1 : kw;
+  const cinT = rowFlat ? kw * cinG : cinG;
   for (let r = r0; r < r1; r++) {
     const b = r / oh;
     const oy = r - b * oh;
     const iy0 = oy * sh - padT;
     const ky0 = tapLo(iy0, dh);
     const nky = max(0, tapHi(iy0, dh, kh, h) - ky0);
-    const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
+    const orow = rowOut ? rowOut : out + (<usize>((b * oh + oy) * ow * cout) << 2);
     for (let g = 0; g < groups; g++) {
       // x at (first valid tap row, column 0, this group's channels); columns are added per pixel.
       const xg = x + (<usize>(((b * h + iy0 + ky0 * dh) * w) * cin + g * cinG) << 2);
@@ -265,27 +277,115 @@ export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usi
             const wrs = <usize>(kw * cinG * width) << 2;
             const wp = pg + (<usize>(taps * c) << 2) + <usize>ky0 * wrs;
             const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
-            if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
-            else conv_4x4(xp, xps, xrs, xcs, nky, kw, cinG, wp, wrs, op, ops, coutG - c);
+            if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kwT, cinT, wp, wrs, op, ops, coutG - c);
+            else conv_4x4(xp, xps, xrs, xcs, nky, kwT, cinT, wp, wrs, op, ops, coutG - c);
           }
           ox += 4;
         } else {
           const kx0 = tapLo(ix0, dw);
           const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
+          const nkxT = rowFlat ? min(nkx, 1) : nkx;
+          const cinX = rowFlat ? nkx * cinG : cinG;
           const xp = xg + (<usize>((ix0 + kx0 * dw) * cin) << 2);
           for (let c = 0; c < coutGP; c += 8) {
             const width = min(8, coutGP - c);
             const wrs = <usize>(kw * cinG * width) << 2;
             const wp = pg + (<usize>(taps * c + kx0 * cinG * width) << 2) + <usize>ky0 * wrs;
             const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
-            if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
-            else conv_1x4(xp, xrs, xcs, nky, nkx, cinG, wp, wrs, op, coutG - c);
+            if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkxT, cinX, wp, wrs, op, coutG - c);
+            else conv_1x4(xp, xrs, xcs, nky, nkxT, cinX, wp, wrs, op, coutG - c);
           }
           ox += 1;
         }
       }
     }
     conv_epilogue(orow + (<usize>(c0 * cout) << 2), c1 - c0, cout, bias, scale, shift, prelu, act, alpha);
+  }
+}
+
+/**
+ * conv2d (as conv2d_f32_nhwc_4x8_simd) + max pool with non-overlapping windows (pool stride = window, no
+ * dilation). Per pooled output row, the conv rows under its windows go to `scratch` (window-height rows, still in
+ * cache) and are max-pooled from there: the full-size conv output never reaches memory. Pooled rows [r0, r1) of
+ * n*poh; scratch holds pkh * ow * cout floats per concurrent call.
+ */
+export function conv2d_maxpool_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32, scratch: usize): void {
+  const oh = prm(p, P_OH), ow = prm(p, P_OW), cout = prm(p, P_COUT);
+  const pkh = prm(p, P_PKH), pkw = prm(p, P_PKW), psh = prm(p, P_PSH), psw = prm(p, P_PSW);
+  const ppadT = prm(p, P_PPADT), ppadL = prm(p, P_PPADL), poh = prm(p, P_POH), pow = prm(p, P_POW);
+  const pix = <usize>cout << 2;
+  const rowBytes = <usize>ow * pix;
+  for (let r = r0; r < r1; r++) {
+    const b = r / poh;
+    const cy0 = (r - b * poh) * psh - ppadT;
+    const ylo = max(0, -cy0);
+    const nrows = min(pkh, oh - cy0) - ylo;
+    for (let t = 0; t < nrows; t++) {
+      const cr = b * oh + cy0 + ylo + t;
+      conv_rows(x, pk, out, p, bias, scale, shift, prelu, alpha, cr, cr + 1, 0, ow, scratch + <usize>t * rowBytes);
+    }
+    let op = out + <usize>r * <usize>pow * pix;
+    for (let px = 0; px < pow; px++) {
+      const cx0 = px * psw - ppadL;
+      const xlo = max(0, -cx0);
+      const ncols = min(pkw, ow - cx0) - xlo;
+      const first = scratch + <usize>(cx0 + xlo) * pix;
+      let c = 0;
+      for (; c + 4 <= cout; c += 4) {
+        const k = <usize>c << 2;
+        let m = v128.load(first + k);
+        for (let t = 0; t < nrows; t++) {
+          let q = first + <usize>t * rowBytes + k;
+          for (let u = 0; u < ncols; u++) {
+            m = f32x4.max(m, v128.load(q));
+            q += pix;
+          }
+        }
+        v128.store(op + k, m);
+      }
+      for (; c < cout; c++) {
+        const k = <usize>c << 2;
+        let m = load<f32>(first + k);
+        for (let t = 0; t < nrows; t++) {
+          let q = first + <usize>t * rowBytes + k;
+          for (let u = 0; u < ncols; u++) {
+            m = max(m, load<f32>(q));
+            q += pix;
+          }
+        }
+        store<f32>(op + k, m);
+      }
+      op += pix;
+    }
+  }
+}
+
+/**
+ * Depthwise, multiplier 1, 3-wide window at x stride 1, all taps of the 4 pixels inside the row: 4 neighbouring
+ * output pixels x 4 channels per step. Per window row 6 input columns and 3 filter taps feed 12 madds (the
+ * per-pixel loop loads 2 vectors per madd); same summation order as that loop (ky, then kx), so the same bits.
+ */
+function dw3_4x4(xp: usize, xrs: usize, nky: i32, cin: i32, wp: usize, wrs: usize, op: usize): void {
+  const cs = <usize>cin << 2;
+  for (let c: usize = 0; c < cs; c += 16) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (let ky = 0; ky < nky; ky++) {
+      const xk = xp + <usize>ky * xrs + c;
+      const wk = wp + <usize>ky * wrs + c;
+      const w0 = v128.load(wk), w1 = v128.load(wk + cs), w2 = v128.load(wk + 2 * cs);
+      const x0 = v128.load(xk), x1 = v128.load(xk + cs), x2 = v128.load(xk + 2 * cs);
+      a0 = madd(x2, w2, madd(x1, w1, madd(x0, w0, a0)));
+      const x3 = v128.load(xk + 3 * cs);
+      a1 = madd(x3, w2, madd(x2, w1, madd(x1, w0, a1)));
+      const x4 = v128.load(xk + 4 * cs);
+      a2 = madd(x4, w2, madd(x3, w1, madd(x2, w0, a2)));
+      const x5 = v128.load(xk + 5 * cs);
+      a3 = madd(x5, w2, madd(x4, w1, madd(x3, w0, a3)));
+    }
+    v128.store(op + c, a0);
+    v128.store(op + cs + c, a1);
+    v128.store(op + 2 * cs + c, a2);
+    v128.store(op + 3 * cs + c, a3);
   }
 }
 
@@ -304,6 +404,8 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
   const xcs = <usize>(dw * cin) << 2;
   const wrs = <usize>(kw * cout) << 2;
   const wcs = <usize>cout << 2;
+  // 3-wide windows at x stride 1: interior runs of 4 output pixels share their input columns (dw3_4x4).
+  const row3 = mult == 1 && kw == 3 && sw == 1 && dw == 1 && (cin & 3) == 0;
   for (let r = r0; r < r1; r++) {
     const b = r / oh;
     const oy = r - b * oh;
@@ -313,6 +415,12 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
     const orow = out + (<usize>((b * oh + oy) * ow * cout) << 2);
     for (let ox = 0; ox < ow; ox++) {
       const ix0 = ox * sw - padL;
+      if (row3 && ix0 >= 0 && ix0 + 6 <= w) {
+        const xp = x + (<usize>(((b * h + iy0 + ky0 * dh) * w + ix0) * cin) << 2);
+        dw3_4x4(xp, xrs, nky, cin, f + <usize>ky0 * wrs, wrs, orow + (<usize>(ox * cout) << 2));
+        ox += 3;
+        continue;
+      }
       const kx0 = tapLo(ix0, dw);
       const nkx = max(0, tapHi(ix0, dw, kw, w) - kx0);
       const xp = x + (<usize>(((b * h + iy0 + ky0 * dh) * w + ix0 + kx0 * dw) * cin) << 2);

@@ -6,7 +6,7 @@ import {
   RNN_P_ACT, RNN_P_AG, RNN_P_AQ, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK,
   RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U,
   RNN_P_UP, RNN_P_WG, RNN_P_WQ, RNN_P_WS, RNN_P_XG, RNN_P_XP, RNN_P_XQ, RNN_P_XSB, RNN_P_XST, RNN_P_ZERO,
-  RNN_P_H0ZERO, RNN_K_ONE, rnnAccumRows, rnnAct4, rnnK, rnnSigDen4, rnnTanhE4, rnnTanhNum4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
+  RNN_P_H0ZERO, rnnAccumRows, rnnAct4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
@@ -51,8 +51,7 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
   const outNow = out + (seq ? <usize>pos * ost : 0);
   const outPrev: usize = s == 0 ? 0 : out + (seq ? <usize>(flip ? pos + 1 : pos - 1) * ost : 0);
   const writeOut = seq || maskMode != 0 || s == T - 1;
-  const zeroH = s == 0 && (rnnParam(p, RNN_P_H0ZERO) & 1) != 0;
-  const fused = act == 4 && ract == 2 && !peep && (rnnParam(p, RNN_P_H0ZERO) & 2) == 0;
+  const zeroH = s == 0 && rnnParam(p, RNN_P_H0ZERO) != 0;
   const nq = up >> 2;
   for (let q = 0; q < nq; q++) {
     const wq = rw + <usize>q * wqs;
@@ -69,47 +68,6 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
       rnnAccumRows(4, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
       // Two passes over the block's rows, so the OoO core overlaps independent activations: each row's
       // gate activations depend only on its own sums (one row at a time, c' and tanh(c') would wait on them).
-      if (fused) {
-        // sigmoid gates, tanh cell, no peepholes (the default): c' = f c + i g and h' = o tanh(c') as fractions
-        // of the gates' 1 + e^-x denominators, one division each instead of five per unit.
-        // 1: per row, A = (1 + e^-i)(tanh g's den), N = (g's num)(1 + e^-f), F = 1 + e^-f, O = 1 + e^-o.
-        for (let r = 0; r < rows; r++) {
-          const acc = accs + (<usize>r << 6);
-          const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
-          const di = rnnSigDen4(f32x4.add(v128.load(acc), v128.load(xq)));
-          const df = rnnSigDen4(f32x4.add(v128.load(acc, 16), v128.load(xq + xg)));
-          const gg = f32x4.add(v128.load(acc, 32), v128.load(xq + 2 * xg));
-          const do_ = rnnSigDen4(f32x4.add(v128.load(acc, 48), v128.load(xq + 3 * xg)));
-          const eg = rnnTanhE4(gg);
-          v128.store(acc, f32x4.mul(di, f32x4.add(rnnK(RNN_K_ONE), eg)));
-          v128.store(acc, f32x4.mul(rnnTanhNum4(gg, eg), df), 16);
-          v128.store(acc, df, 32);
-          v128.store(acc, do_, 48);
-        }
-        // 2: c' = (c A + N) / (F A), h' = tanh(c')'s num / (O tanh(c')'s den).
-        for (let r = 0; r < rows; r++) {
-          const b = b0 + r;
-          const acc = accs + (<usize>r << 6);
-          const sq = <usize>b * rowBytes + (<usize>q << 4);
-          const A = v128.load(acc);
-          const c2 = f32x4.div(madd(v128.load(cs + sq), A, v128.load(acc, 16)), f32x4.mul(v128.load(acc, 32), A));
-          const ec = rnnTanhE4(c2);
-          const h2 = f32x4.div(rnnTanhNum4(c2, ec), f32x4.mul(v128.load(acc, 48), f32x4.add(rnnK(RNN_K_ONE), ec)));
-          const ok = rnnValid(maskMode, mask, b, t, T);
-          if (ok) {
-            v128.store(cs + sq, c2);
-            v128.store(hNext + sq, h2);
-          } else {
-            v128.store(hNext + sq, v128.load(hPrev + sq));
-          }
-          if (writeOut) {
-            const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
-            rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
-          }
-        }
-        b0 += rows;
-        continue;
-      }
       // 1: i, f, g (and o without peepholes) activated, in place over the sums.
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;

@@ -79,11 +79,10 @@ const K_MTWO: i32 = 13;
 const K_HS_A: i32 = 14;
 const K_HALF: i32 = 15;
 const K_SIGN: i32 = 16;
-const K_TWENTY: i32 = 18;
 const RNN_K: usize = memory.data<f32>([
   -87.3, 88.3, 12583039.0, 1.44269504, -0.693359375, 2.12194440e-4,
   1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
-  1.0, -2.0, 0.2, 0.5, -0.0, 0.0, 20.0, 0.0,
+  1.0, -2.0, 0.2, 0.5, -0.0, 0.0,
 ], 16);
 
 /** Table constant i on 4 lanes. */
@@ -116,30 +115,6 @@ export function rnnExp4(v: v128): v128 {
   y = madd(y, r, rnnK(K_P0 + 5));
   y = madd(y, f32x4.mul(r, r), f32x4.add(r, rnnK(K_ONE)));
   return f32x4.mul(y, pow2n);
-}
-
-/**
- * 1 + e^-v, sigmoid's denominator, for v >= -20 (clamped there: sigmoid(-20) = 2e-9 stands in for anything lower),
- * so that products of three stay finite (the fused LSTM update below divides once for several gates).
- */
-// @ts-ignore: decorator
-@inline
-export function rnnSigDen4(v: v128): v128 {
-  return f32x4.add(rnnK(K_ONE), rnnExp4(f32x4.min(f32x4.neg(v), rnnK(K_TWENTY))));
-}
-
-/** tanh(v) as a fraction: [numerator (sign of v included), denominator], num / den = tanh(v), den in [1, 2]. */
-// @ts-ignore: decorator
-@inline
-export function rnnTanhNum4(v: v128, e: v128): v128 {
-  return v128.or(f32x4.sub(rnnK(K_ONE), e), v128.and(v, rnnK(K_SIGN)));
-}
-
-/** e^(-2|v|), the shared part of tanh's fraction. */
-// @ts-ignore: decorator
-@inline
-export function rnnTanhE4(v: v128): v128 {
-  return rnnExp4(f32x4.mul(f32x4.abs(v), rnnK(K_MTWO)));
 }
 
 // @ts-ignore: decorator
@@ -314,13 +289,14 @@ export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
 }
 
 /**
- * As rnnAccumG4 for one row.
- * Four k values per row come in one v128 load and are broadcast by lane shuffles.
+ * As rnnAccumG4 for one row. With a single row each column is one dependent chain of k FMAs (latency-bound, worst
+ * for GRU's 1- and 2-column passes), so even and odd k go to two accumulator sets added at the end.
  */
 // @ts-ignore: decorator
 @inline
 export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let d00 = f32x4.splat(0), d01 = f32x4.splat(0), d02 = f32x4.splat(0), d03 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, x = b0;
   const k4 = k & ~3;
   let p = 0;
@@ -337,7 +313,7 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
     if (nv > 2) b2 = v128.load(w + 1 * ws + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 1 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    d00 = madd(x, b0, d00); if (nv > 1) d01 = madd(x, b1, d01); if (nv > 2) d02 = madd(x, b2, d02); if (nv > 3) d03 = madd(x, b3, d03);
     b0 = v128.load(w + 2 * ws);
     if (nv > 1) b1 = v128.load(w + 2 * ws + gs);
     if (nv > 2) b2 = v128.load(w + 2 * ws + 2 * gs);
@@ -349,7 +325,7 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
     if (nv > 2) b2 = v128.load(w + 3 * ws + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 3 * ws + 3 * gs);
     x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    d00 = madd(x, b0, d00); if (nv > 1) d01 = madd(x, b1, d01); if (nv > 2) d02 = madd(x, b2, d02); if (nv > 3) d03 = madd(x, b3, d03);
     a += 16;
     w += 4 * ws;
   }
@@ -363,7 +339,10 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
     a += 4;
     w += ws;
   }
-  v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16); if (nv > 2) v128.store(acc, c02, 32); if (nv > 3) v128.store(acc, c03, 48);
+  v128.store(acc, f32x4.add(c00, d00), 0);
+  if (nv > 1) v128.store(acc, f32x4.add(c01, d01), 16);
+  if (nv > 2) v128.store(acc, f32x4.add(c02, d02), 32);
+  if (nv > 3) v128.store(acc, f32x4.add(c03, d03), 48);
 }
 
 /**

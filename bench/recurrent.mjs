@@ -3,11 +3,12 @@
 // of the same weights, all in one process and one run.
 //   predict, batch 32 and batch 1: LSTM(64, rs) -> LSTM(64) -> Dense(5, softmax) on [b, 10, 128] (and GRU);
 //   one fit epoch: 700 samples, batch 32, Adam, categorical cross-entropy (LSTM and GRU);
-//   one LSTM cell step (T = 1, batch 32) at hidden size 64, 256 and 1024.
+//   one LSTM cell step (T = 1, batch 32, from a non-zero state h0, c0) at hidden size 64, 256 and 1024.
 // ours-wasm runs on 1 thread like ORT; ours-wasm-2t (2 threads) is reported beside it for predict and the step.
 // The GRU is reset_after=false (the one tfjs-layers and ONNX's default share); gates are sigmoid everywhere.
 // Usage: npm run bench:recurrent, or node bench/recurrent.mjs [--quick] [--runners=ours-wasm,tfjs-wasm,...]
-//        [--cases=predict,fit,step] [--rounds=N] [--no-save]. Needs the build (dist/). Measures; asserts nothing.
+//        [--cases=predict,fit,step] [--rounds=N] [--no-save] [--tag=name: save as recurrent-<date>-<name>, for a
+//        partial run that must not replace the full one]. Needs the build (dist/). Measures; asserts nothing.
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -31,7 +32,7 @@ const args = Object.fromEntries(
     return [k, v ?? true];
   }),
 );
-const KNOWN = ['quick', 'runners', 'cases', 'rounds', 'no-save'];
+const KNOWN = ['quick', 'runners', 'cases', 'rounds', 'no-save', 'tag'];
 for (const k of Object.keys(args)) {
   if (!KNOWN.includes(k)) {
     console.error(`bench: unknown option --${k} (known: ${KNOWN.map((x) => `--${x}`).join(', ')})`);
@@ -114,8 +115,11 @@ function oursRunner(backend, threads = 1) {
         const t = (shape, seed) => engine.tensor(seeded(seed, shape.reduce((a, v) => a * v, 1), -0.1, 0.1), shape);
         const x = t([32, 1, h], 1);
         const w = { kernel: t([h, 4 * h], 2), recurrentKernel: t([h, 4 * h], 3), bias: t([4 * h], 4) };
-        const once = () => fg.lstm(engine, x, w, { units: h })[0];
-        const all = [x, w.kernel, w.recurrentKernel, w.bias];
+        // A step from a non-zero state: from zeros the recurrent product is known to be zero (and skipped).
+        const h0 = t([32, h], 5);
+        const c0 = t([32, h], 6);
+        const once = () => fg.lstm(engine, x, w, { units: h }, { initialState: [h0, c0] })[0];
+        const all = [x, w.kernel, w.recurrentKernel, w.bias, h0, c0];
         return { run: async () => readDispose(once()), output: async () => readDispose(once()), dispose: () => all.forEach((v) => v.dispose()) };
       }
       const wts = modelWeights(c.cell);
@@ -204,11 +208,13 @@ function tfjsRunner(backend) {
       if (c.kind === 'step') {
         const h = c.hidden;
         // Weights are set right after: skip tfjs's orthogonal initialiser (a JS QR, minutes at hidden 1024).
-        const m = tfl.sequential({ layers: [tfl.layers.lstm({ units: h, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros', inputShape: [1, h] })] });
-        m.setWeights([tf.tensor(seeded(2, h * 4 * h, -0.1, 0.1), [h, 4 * h]), tf.tensor(seeded(3, h * 4 * h, -0.1, 0.1), [h, 4 * h]), tf.tensor(seeded(4, 4 * h, -0.1, 0.1), [4 * h])]);
+        const l = tfl.layers.lstm({ units: h, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' });
         const x = tf.tensor(seeded(1, 32 * h, -0.1, 0.1), [32, 1, h]);
-        const once = () => m.predict(x);
-        return { run: async () => readDispose(once()), output: async () => readDispose(once()), dispose: () => (x.dispose(), m.dispose()) };
+        const st = [tf.tensor(seeded(5, 32 * h, -0.1, 0.1), [32, h]), tf.tensor(seeded(6, 32 * h, -0.1, 0.1), [32, h])];
+        tf.dispose(l.apply(x, { initialState: st }));
+        l.setWeights([tf.tensor(seeded(2, h * 4 * h, -0.1, 0.1), [h, 4 * h]), tf.tensor(seeded(3, h * 4 * h, -0.1, 0.1), [h, 4 * h]), tf.tensor(seeded(4, 4 * h, -0.1, 0.1), [4 * h])]);
+        const once = () => l.apply(x, { initialState: st });
+        return { run: async () => readDispose(once()), output: async () => readDispose(once()), dispose: () => (tf.dispose([x, ...st]), l.dispose()) };
       }
       const wts = modelWeights(c.cell);
       const rnn = (o) => (c.cell === 'lstm' ? tfl.layers.lstm({ ...o, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' }) : tfl.layers.gru({ ...o, recurrentActivation: 'sigmoid', recurrentInitializer: 'zeros' }));
@@ -309,6 +315,9 @@ function onnxModel(cell, batch) {
 function onnxStep(h) {
   const w = { W: seeded(2, h * 4 * h, -0.1, 0.1), R: seeded(3, h * 4 * h, -0.1, 0.1), b: seeded(4, 4 * h, -0.1, 0.1) };
   const r = rnnNode('lstm', 'l', 'X', ['', 'Y'], w, h, h);
+  // initial_h / initial_c (inputs 5 and 6; no sequence_lens) as the other runners' states.
+  r.node.input.push('', 'H0', 'C0');
+  r.inits.push(init('H0', [1, 32, h], seeded(5, 32 * h, -0.1, 0.1)), init('C0', [1, 32, h], seeded(6, 32 * h, -0.1, 0.1)));
   return encode([r.node], [vi('X', [1, 32, h])], [vi('Y', [1, 32, h])], r.inits);
 }
 
@@ -442,11 +451,11 @@ for (const [name, v, want] of targets) console.log(`  ${name}: ${v ? `${v.toFixe
 console.log(`\n${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 if (!args['no-save']) {
-  const stamp = new Date().toISOString().slice(0, 10);
+  const stamp = new Date().toISOString().slice(0, 10) + (typeof args.tag === 'string' ? `-${args.tag.replace(/[^\w-]/g, '')}` : '');
   const run = { date: new Date().toISOString(), runners: Object.fromEntries(runners.map((r) => [r.id, r.info])), loadavg: os.loadavg(), cpus: os.cpus().length, results };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   writeAtomic(path.join(dir, `recurrent-${stamp}.json`), JSON.stringify(run, null, 1));
-  writeAtomic(path.join(dir, `recurrent-${stamp}.md`), `# Recurrent benchmark, ${run.date}\n\n${Object.entries(run.runners).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${table}\n`);
+  writeAtomic(path.join(dir, `recurrent-${stamp}.md`), `# Recurrent benchmark, ${run.date}\n\n${Object.entries(run.runners).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\nMedian ms per call, lowest of ${rounds} round(s); ${run.cpus} cores, load average at the end ${run.loadavg.map((l) => l.toFixed(1)).join(' ')}.\n\n${table}\n`);
   console.log(`saved bench/results/recurrent-${stamp}.{json,md}`);
 }
 process.exit(0);

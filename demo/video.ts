@@ -445,11 +445,20 @@ export function setupVideoSection(host: VideoHost): void {
       if (stream) return stopCamera();
       ui.player.pause();
       await stopRun();
+      ui.player.currentTime = 0; // Play starts again from the beginning
       ui.play.focus();
     }),
   );
   ui.rate.addEventListener('change', () => {
     ui.player.playbackRate = Number(ui.rate.value) || 1;
+  });
+  // A new backend disposes the recognizer under the run: end the run first.
+  document.getElementById('backend')?.addEventListener('change', () => {
+    if (run && !run.stopped) {
+      ui.player.pause();
+      // Said after the backend job (queued first), whose own "Ready." would hide it.
+      void stopRun().then(() => host.serial(async () => host.status('The backend changed, so the video stopped: press Play to start it again on the new one.')));
+    }
   });
   ui.player.addEventListener('pause', () => run && !run.stopped && !ui.player.ended && setState('paused'));
   ui.player.addEventListener('play', () => run && !run.stopped && setState('playing'));

@@ -1,6 +1,7 @@
 // Shared by scripts/video-build-tracks.mjs, scripts/video-train-aggregators.mjs, scripts/video-eval-aggregators.mjs
 // and test/video/aggregat*.test.ts: the identity split, the seeded RNG, and the track cache format.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { DATA, ROOT, readLfw, writeFileAtomic } from './eval-common.mjs';
 
@@ -72,12 +73,53 @@ export const ENROL_IMAGES = 3;
 export function loadTrackCache(dir = CACHE_DIR) {
   const metaPath = join(dir, 'tracks.json');
   const binPath = join(dir, 'frames.f32');
-  if (!existsSync(metaPath) || !existsSync(binPath)) return null;
+  if (!existsSync(metaPath) || !existsSync(binPath)) return dir === CACHE_DIR ? loadPackedTrackCache() : null;
   const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
   if (meta.version !== CACHE_VERSION) return null;
   const buf = readFileSync(binPath);
   const frames = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);
   return { meta, frames };
+}
+
+/**
+ * The committed copy of the track cache (test/video/fixtures/track-cache.*.gz, written by
+ * `node scripts/video-pack-cache.mjs`): embeddings as int8 with a per-frame scale (max |v| / 127), the 5 cues
+ * as f32. A fresh clone (CI) reads it instead of spending ~20 min on 2 cores rebuilding the cache; the
+ * quantisation moves each embedding value by at most 0.4% of the frame's largest value.
+ */
+export const PACKED_CACHE = { meta: join(ROOT, 'test/video/fixtures/track-cache.json.gz'), frames: join(ROOT, 'test/video/fixtures/track-cache.q8.gz') };
+const PACKED_STRIDE = 4 + EMB + 4 * 5;
+
+export function packTrackCache(cache) {
+  const n = cache.meta.frames;
+  const out = Buffer.alloc(n * PACKED_STRIDE);
+  for (let i = 0; i < n; i++) {
+    const o = i * FRAME_STRIDE;
+    const p = i * PACKED_STRIDE;
+    let m = 0;
+    for (let k = 0; k < EMB; k++) m = Math.max(m, Math.abs(cache.frames[o + k]));
+    const scale = m / 127 || 1;
+    out.writeFloatLE(scale, p);
+    for (let k = 0; k < EMB; k++) out.writeInt8(Math.round(cache.frames[o + k] / scale), p + 4 + k);
+    for (let k = 0; k < 5; k++) out.writeFloatLE(cache.frames[o + EMB + k], p + 4 + EMB + 4 * k);
+  }
+  return { meta: gzipSync(JSON.stringify(cache.meta), { level: 9 }), frames: gzipSync(out, { level: 9 }) };
+}
+
+export function loadPackedTrackCache() {
+  if (!existsSync(PACKED_CACHE.meta) || !existsSync(PACKED_CACHE.frames)) return null;
+  const meta = JSON.parse(gunzipSync(readFileSync(PACKED_CACHE.meta)).toString('utf8'));
+  if (meta.version !== CACHE_VERSION) return null;
+  const buf = gunzipSync(readFileSync(PACKED_CACHE.frames));
+  const frames = new Float32Array(meta.frames * FRAME_STRIDE);
+  for (let i = 0; i < meta.frames; i++) {
+    const o = i * FRAME_STRIDE;
+    const p = i * PACKED_STRIDE;
+    const scale = buf.readFloatLE(p);
+    for (let k = 0; k < EMB; k++) frames[o + k] = buf.readInt8(p + 4 + k) * scale;
+    for (let k = 0; k < 5; k++) frames[o + EMB + k] = buf.readFloatLE(p + 4 + EMB + 4 * k);
+  }
+  return { meta, frames, packed: true };
 }
 
 export function ensureDir(d) {

@@ -122,3 +122,118 @@ fn row3(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
   if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
 }
+
+// Input column ix of one input row (rowOff = (b * h + iy) * w, the row known valid), zero outside the row.
+fn xcol(rowOff: i32, ix: i32, c4: u32) -> vec4<f32> {
+  let inside = ix >= 0 && ix < p.w;
+  let off = select(0, (rowOff + ix) * i32(C4), inside);
+  return select(vec4<f32>(0.0), x[u32(off) + c4], inside);
+}
+
+// 8 neighbouring output pixels of one row (KW = 3, SW = 1, DW = 1): per window row, 10 input columns and 3 taps
+// feed 24 FMAs (row3: 6 and 3 for 12). A window row outside the image is skipped whole: the lanes of one pixel
+// run (its channel blocks) share it, so the branch is uniform within them.
+@compute @workgroup_size(WG)
+fn row8(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * p.rowStride;
+  let cb = i % C4;
+  let seg = i / C4;
+  let perRow = (p.ow + 7u) / 8u;
+  let row = seg / perRow;  // n*oh + oy
+  if (row * p.ow >= p.m) { return; }
+  let ox0 = (seg % perRow) * 8u;
+  let oy = row % p.oh;
+  let b = row / p.oh;
+  let ix0 = i32(ox0) * 1 - p.padL;
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
+  var a4 = vec4<f32>(0.0);
+  var a5 = vec4<f32>(0.0);
+  var a6 = vec4<f32>(0.0);
+  var a7 = vec4<f32>(0.0);
+  for (var ky = 0; ky < i32(KH); ky++) {
+    let iy = i32(oy) * SH - p.padT + ky * DH;
+    if (iy < 0 || iy >= p.h) { continue; }
+    let rowOff = (i32(b) * p.h + iy) * p.w;
+    let wr = u32(ky) * 3u * C4 + cb;
+    let w0 = f[wr];
+    let w1 = f[wr + C4];
+    let w2 = f[wr + 2u * C4];
+    let x0 = xcol(rowOff, ix0 + 0, cb);
+    let x1 = xcol(rowOff, ix0 + 1, cb);
+    let x2 = xcol(rowOff, ix0 + 2, cb);
+    let x3 = xcol(rowOff, ix0 + 3, cb);
+    let x4 = xcol(rowOff, ix0 + 4, cb);
+    let x5 = xcol(rowOff, ix0 + 5, cb);
+    let x6 = xcol(rowOff, ix0 + 6, cb);
+    let x7 = xcol(rowOff, ix0 + 7, cb);
+    let x8 = xcol(rowOff, ix0 + 8, cb);
+    let x9 = xcol(rowOff, ix0 + 9, cb);
+    a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
+    a1 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a1)));
+    a2 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a2)));
+    a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
+    a4 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a4)));
+    a5 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a5)));
+    a6 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a6)));
+    a7 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a7)));
+  }
+  let m0 = row * p.ow + ox0;
+  out[m0 * C4 + cb] = epilogue(a0, cb);
+  if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
+  if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
+  if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+  if (ox0 + 4u < p.ow) { out[(m0 + 4u) * C4 + cb] = epilogue(a4, cb); }
+  if (ox0 + 5u < p.ow) { out[(m0 + 5u) * C4 + cb] = epilogue(a5, cb); }
+  if (ox0 + 6u < p.ow) { out[(m0 + 6u) * C4 + cb] = epilogue(a6, cb); }
+  if (ox0 + 7u < p.ow) { out[(m0 + 7u) * C4 + cb] = epilogue(a7, cb); }
+}
+
+// 4 output pixels of one row at x stride 2 (KW = 3, DW = 1): 9 input columns and 3 taps per window row feed 12
+// FMAs (`main`: 12 columns, each with its own bounds check and index decode).
+@compute @workgroup_size(WG)
+fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * p.rowStride;
+  let cb = i % C4;
+  let seg = i / C4;
+  let perRow = (p.ow + 3u) / 4u;
+  let row = seg / perRow;  // n*oh + oy
+  if (row * p.ow >= p.m) { return; }
+  let ox0 = (seg % perRow) * 4u;
+  let oy = row % p.oh;
+  let b = row / p.oh;
+  let ix0 = i32(ox0) * 2 - p.padL;
+  var a0 = vec4<f32>(0.0);
+  var a1 = vec4<f32>(0.0);
+  var a2 = vec4<f32>(0.0);
+  var a3 = vec4<f32>(0.0);
+  for (var ky = 0; ky < i32(KH); ky++) {
+    let iy = i32(oy) * SH - p.padT + ky * DH;
+    if (iy < 0 || iy >= p.h) { continue; }
+    let rowOff = (i32(b) * p.h + iy) * p.w;
+    let wr = u32(ky) * 3u * C4 + cb;
+    let w0 = f[wr];
+    let w1 = f[wr + C4];
+    let w2 = f[wr + 2u * C4];
+    let x0 = xcol(rowOff, ix0 + 0, cb);
+    let x1 = xcol(rowOff, ix0 + 1, cb);
+    let x2 = xcol(rowOff, ix0 + 2, cb);
+    let x3 = xcol(rowOff, ix0 + 3, cb);
+    let x4 = xcol(rowOff, ix0 + 4, cb);
+    let x5 = xcol(rowOff, ix0 + 5, cb);
+    let x6 = xcol(rowOff, ix0 + 6, cb);
+    let x7 = xcol(rowOff, ix0 + 7, cb);
+    let x8 = xcol(rowOff, ix0 + 8, cb);
+    a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
+    a1 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a1)));
+    a2 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a2)));
+    a3 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a3)));
+  }
+  let m0 = row * p.ow + ox0;
+  out[m0 * C4 + cb] = epilogue(a0, cb);
+  if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
+  if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
+  if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+}

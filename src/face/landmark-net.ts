@@ -129,6 +129,11 @@ export class FaceLandmarkNet {
     return consume(d, () => conv2d(e, d, c.pointwise, { activation: act }, { bias: c.bias }));
   }
 
+  private reluSep(s: Tensor, c: SepConv): Tensor {
+    const inp = activation(this.engine, s, { activation: 'relu' });
+    return consume(inp, () => this.sep(inp, c, 1, 'none'));
+  }
+
   private dense(x: Tensor, b: DenseBlock): Tensor {
     const e = this.engine;
     const out1 =
@@ -136,11 +141,11 @@ export class FaceLandmarkNet {
         ? conv2d(e, x, b.conv0.filter, { strides: 2, padding: 'same', activation: 'relu' }, { bias: b.conv0.bias })
         : this.sep(x, b.conv0, 2, 'relu');
     // Running sum s_k = out1 + ... + out_k; each next conv reads relu(s_k), the block returns relu(s_last).
+    // s_1 = out1 is already relu'd: the first conv reads it as is (one dispatch fewer per block).
     let sum = out1;
     for (const c of b.rest) {
       const s = sum;
-      const inp = activation(e, s, { activation: 'relu' });
-      const out = consume(inp, () => this.sep(inp, c, 1, 'none'));
+      const out = s === out1 ? this.sep(s, c, 1, 'none') : this.reluSep(s, c);
       sum = consume([s, out], () => add(e, s, out));
     }
     return consume(sum, () => activation(e, sum, { activation: 'relu' }));

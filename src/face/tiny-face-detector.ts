@@ -6,7 +6,7 @@
 //          32, 128..608), then (rgb - meanRgb) / 255. That normalisation is folded into conv0: it is a 'valid' conv,
 //          so every tap reads a real (or zero-padded raw) pixel, and conv((x - m) / 255, W) + b = conv(x, W / 255)
 //          + (b - sum(W * m) / 255).
-//   conv0 3x3 valid 3->16 + bias, leaky(0.1); maxPool 2/2 same
+//   conv0 3x3 valid 3->16 + bias, leaky(0.1); maxPool 2/2 same (each maxPool fused into its conv)
 //   conv1..5 separable: depthwise 3x3 pad 1, pointwise 1x1 + bias, leaky(0.1); maxPool 2/2 same (after conv5: 2/1)
 //   conv8 1x1 512->25 + bias: a 13x13 grid at 416 (inputSize / 32), 5 anchors x (4 box + 1 objectness)
 // Decoding runs on the device too: detectionHead (sigmoid offsets, exp-scaled anchors, sigmoid score), then nms
@@ -16,7 +16,6 @@ import type { Engine } from '../runtime/engine.js';
 import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../runtime/tensor.js';
 import { conv2d } from '../ops/conv2d/index.js';
-import { maxPool } from '../ops/pool/index.js';
 import { detectionHead } from '../ops/detection-head/index.js';
 import { nms } from '../ops/nms/index.js';
 import { expectAllTaken } from '../nn/weights/take.js';
@@ -155,13 +154,13 @@ export class TinyFaceDetector {
     this.params.check(WHERE);
     const e = this.engine;
     const leaky = { activation: 'leakyRelu' as const, alpha: LEAKY };
-    let x = conv2d(e, input, this.conv0.filter, { padding: 'valid', ...leaky }, { bias: this.conv0.bias });
-    x = consume(x, () => maxPool(e, x, { windowSize: 2, strides: 2, padding: 'same' }));
+    // Each max pool runs fused into the conv before it (conv2d's maxPool): the full-size maps never reach memory.
+    const pool = (strides: number) => ({ maxPool: { windowSize: 2, strides, padding: 'same' as const } });
+    let x = conv2d(e, input, this.conv0.filter, { padding: 'valid', ...leaky, ...pool(2) }, { bias: this.conv0.bias });
     this.separable.forEach((s, i) => {
       const c = FILTERS[i]!;
       x = consume(x, () => conv2d(e, x, s.depthwise, { padding: [1, 1, 1, 1], groups: c }));
-      x = consume(x, () => conv2d(e, x, s.pointwise, leaky, { bias: s.bias }));
-      x = consume(x, () => maxPool(e, x, { windowSize: 2, strides: i < 4 ? 2 : 1, padding: 'same' }));
+      x = consume(x, () => conv2d(e, x, s.pointwise, { ...leaky, ...pool(i < 4 ? 2 : 1) }, { bias: s.bias }));
     });
     return consume(x, () => conv2d(e, x, this.conv8.filter, {}, { bias: this.conv8.bias }));
   }

@@ -23,3 +23,5 @@ export {
   type RecognizeVideoOptions,
 } from './video-recognizer.js';
 export { AGGREGATOR_KINDS, type Aggregator, type AggregatorKind, type TrackFrame, type FrameQuality } from './types.js';
+export { createAggregator, trainAggregator, parseWeights as parseAggregatorWeights, serializeWeights as serializeAggregatorWeights, TRAINED_KINDS, type AggregatorOptions, type LabelledTrack, type TrainAggregatorOptions, type TrainAggregatorResult, type AggregatorWeightsFile } from './aggregators/index.js';
+export { sharpness } from './quality.js';

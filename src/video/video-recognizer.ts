@@ -37,7 +37,7 @@ export interface VideoDetection {
 }
 
 export interface VideoRecognizerOptions {
-  /** Temporal aggregator: a kind (default 'mean') or an Aggregator you own. */
+  /** Temporal aggregator: a kind (default 'rean-gru', the shipped REAN weights) or an Aggregator you own. */
   aggregator?: AggregatorKind | Aggregator;
   /** createAggregator options for a kind (e.g. trained weights). */
   aggregatorOptions?: Record<string, unknown>;
@@ -191,7 +191,7 @@ export class VideoRecognizer {
     this.detectOptions = { detector: 'tiny', withLandmarks: true, inputSize: 'auto', ...(o.detect ?? {}) };
     if (this.detectOptions.detector === 'mtcnn') delete this.detectOptions.inputSize;
     this.tracker = new Tracker(o.tracker ?? {});
-    const agg = o.aggregator ?? 'mean';
+    const agg = o.aggregator ?? 'rean-gru';
     if (typeof agg === 'string') {
       if (!AGGREGATOR_KINDS.includes(agg)) throw new InvalidArgumentError(`${where}: aggregator must be one of ${AGGREGATOR_KINDS.join(', ')} or an Aggregator, got ${JSON.stringify(agg)}`);
       this.ownsAggregator = true;

@@ -37,12 +37,23 @@ export function ensureElonWebm(): string {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The WebM clip's path relative to the project root (for commands.readFile). */
+    /** The WebM clip's path relative to the project root (for commands.readFile), or '' when it could not be made. */
     elonWebm: string;
+    /** Why the clip could not be made ('' when it was). */
+    elonWebmError: string;
   }
 }
 
-/** globalSetup of vitest.browser.config.ts. */
-export default function setup(project: { provide(key: 'elonWebm', value: string): void }): void {
-  project.provide('elonWebm', relative(repoRoot, ensureElonWebm()));
+/**
+ * globalSetup of vitest.browser.config.ts. A failure (no ffmpeg) is handed to the video tests, which report it,
+ * instead of failing every browser test file.
+ */
+export default function setup(project: { provide(key: 'elonWebm' | 'elonWebmError', value: string): void }): void {
+  try {
+    project.provide('elonWebm', relative(repoRoot, ensureElonWebm()));
+    project.provide('elonWebmError', '');
+  } catch (e) {
+    project.provide('elonWebm', '');
+    project.provide('elonWebmError', e instanceof Error ? e.message : String(e));
+  }
 }

@@ -79,6 +79,7 @@ beforeAll(async () => {
   dec.close();
   expect(gif.length).toBe(N);
   expect([gif[0]!.width, gif[0]!.height]).toEqual([W, H]);
+  if (inject('elonWebmError')) throw new Error(inject('elonWebmError'));
   webmUrl = URL.createObjectURL(new Blob([await bytes(inject('elonWebm'))], { type: 'video/webm' }));
 });
 afterAll(() => URL.revokeObjectURL(webmUrl));
@@ -114,8 +115,10 @@ describe('videoElementFrames', () => {
     v.playbackRate = 0.25;
     const [frames] = await Promise.all([collect(src), v.play()]);
     expect(v.ended).toBe(true); // the loop ended because the video did
-    expect(frames.length).toBeGreaterThanOrEqual(N - 3);
+    expect(frames.length).toBeGreaterThanOrEqual(N - 5);
     expect(frames.map((f) => f.index)).toEqual([...frames.keys()]);
+    // The first frame is not lost: with preload it is presented before play(), and no frame callback comes for it.
+    expect(frames[0]!.timestamp).toBe(0);
     const worst: number[] = [];
     for (const f of frames) {
       // Frame k is presented at media time k / 20 s.
@@ -151,21 +154,28 @@ describe('videoElementFrames', () => {
 });
 
 describe('VideoFrame sources', () => {
-  it('videoFrames: VideoFrames of canvases come out as their exact pixels, in ms, each frame closed after use', async () => {
+  it.each(['keep', 'discard'] as const)('videoFrames: VideoFrames of canvases (alpha %s) come out as their exact pixels, opaque, in ms, each closed after use', async (alpha) => {
     const picks = [0, 9, 21, 34];
     const made: VideoFrame[] = [];
+    const formats: (string | null)[] = [];
     async function* make(): AsyncGenerator<VideoFrame> {
       for (const k of picks) {
         const c = new OffscreenCanvas(W, H);
         c.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(gif[k]!.data), W, H), 0, 0);
-        const vf = new VideoFrame(c, { timestamp: k * 50_000 }); // microseconds
+        const vf = new VideoFrame(c, { timestamp: k * 50_000, alpha }); // microseconds
         made.push(vf);
+        formats.push(vf.format);
         yield vf;
       }
     }
     const frames = await collect(videoFrames(make()));
+    // 'discard' gives RGBX / BGRX frames: their fourth byte is padding, the image must still be opaque.
+    expect(formats.every((f) => (alpha === 'discard' ? /^(RGBX|BGRX)$/ : /^(RGBA|BGRA)$/).test(f ?? ''))).toBe(true);
     expect(frames.map((f) => [f.index, f.timestamp])).toEqual(picks.map((k, i) => [i, k * 50]));
-    frames.forEach((f, i) => expect(mad(f.image, gif[picks[i]!]!), `frame ${i}`).toBe(0));
+    frames.forEach((f, i) => {
+      expect(mad(f.image, gif[picks[i]!]!), `frame ${i}`).toBe(0);
+      expect(f.image.data.every((v, j) => j % 4 !== 3 || v === 255), `frame ${i} alpha`).toBe(true);
+    });
     // Closed: a closed VideoFrame has no format and no size.
     expect(made.map((vf) => [vf.format, vf.codedWidth])).toEqual(picks.map(() => [null, 0]));
   });
@@ -306,7 +316,7 @@ describe.each(['wasm', 'webgpu'] as const)('fr.video() on the playing WebM (%s)'
     const events = results.flatMap((r) => r.events);
     const of = <T extends VideoEvent['type']>(t: T) => events.filter((e) => e.type === t) as Extract<VideoEvent, { type: T }>[];
     console.log(`fr.video on ${backend}: ${frames.length} frames processed in ${Math.round(ms)} ms; ` + of('track-update').map((u) => `${u.frame}:${u.trackId}:${u.identity}:${u.distance!.toFixed(3)}`).join(' '));
-    expect(frames.length).toBeGreaterThanOrEqual(8);
+    expect(frames.length).toBeGreaterThanOrEqual(backend === 'webgpu' ? 5 : 8); // measured: 10-13 on webgpu, 35 on wasm
     expect(of('track-start').map((e) => [e.trackId, e.frame])).toEqual([[1, 2]]); // the third detection confirms it
     expect(of('track-lost')).toEqual([]);
     expect(of('track-resume')).toEqual([]);

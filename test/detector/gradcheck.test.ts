@@ -32,9 +32,10 @@ describe.each(['reference', 'wasm'] as const)('JointDetector gradients = finite 
     try {
       const { grads } = await det.gradients(data, [0, 1]);
       const rng = new Rng(1);
-      // 1e-3: small enough that no leaky-ReLU or smooth-L1 kink falls inside a step (1e-2 crossed some).
+      // The loss comes back as f32 (about 1e-6 relative): h = 1e-3 keeps that noise near 1e-3 of a slope.
       const h = 1e-3;
       let checked = 0;
+      let kinks = 0;
       const params = [...det.layers.values()].flatMap((l) => [
         { l, key: 'w' as const },
         { l, key: 'b' as const },
@@ -52,15 +53,25 @@ describe.each(['reference', 'wasm'] as const)('JointDetector gradients = finite 
             old.dispose();
             return (await det.gradients(data, [0, 1], false)).loss;
           };
-          const num = ((await lossAt(base[i]! + h)) - (await lossAt(base[i]! - h))) / (2 * h);
-          await lossAt(base[i]!);
+          // One-sided slopes on both sides: where a leaky-ReLU or smooth-L1 kink lies within h they differ, and
+          // the analytic gradient (a one-sided derivative at the point itself) must lie between them.
+          const up = await lossAt(base[i]! + h);
+          const down = await lossAt(base[i]! - h);
+          const mid = await lossAt(base[i]!);
+          const right = (up - mid) / h;
+          const left = (mid - down) / h;
           const ana = grads[pi]![i]!;
-          const tol = 0.03 * Math.max(Math.abs(num), Math.abs(ana)) + 2e-3;
-          if (Math.abs(num - ana) > tol) throw new Error(`${l.spec.name}/${key}[${i}]: analytic ${ana}, numeric ${num}`);
+          const tol = 0.03 * Math.max(Math.abs(left), Math.abs(right), Math.abs(ana)) + 5e-3;
+          if (ana < Math.min(left, right) - tol || ana > Math.max(left, right) + tol) {
+            throw new Error(`${l.spec.name}/${key}[${i}]: analytic ${ana}, one-sided numeric ${left} / ${right}`);
+          }
+          if (Math.abs(left - right) > tol) kinks++;
           checked++;
         }
       }
       expect(checked).toBeGreaterThan(arch === 'multi' ? 40 : 12);
+      // Kinks are the exception: most entries are checked against a plain (two-sided) derivative.
+      expect(kinks).toBeLessThan(0.15 * checked);
     } finally {
       det.dispose();
       e.dispose();

@@ -1,7 +1,7 @@
 // The held-out claim: REAN-style attention aggregation beats mean pooling on the 10 held-out identities'
 // synthetic tracks, by more than the spread of REAN across 3 training seeds. Reads the track cache
-// (.cache/video, scripts/video-build-tracks.mjs); when it is missing or stale the test builds it first with the
-// same code (several minutes on 2 cores; with the cache the test takes about a minute).
+// (.cache/video, scripts/video-build-tracks.mjs), else its committed int8 copy (test/video/fixtures/track-cache.*,
+// scripts/video-pack-cache.mjs); only when both are missing or stale does it rebuild the cache (~20 min here).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../../src/index.node.js';
 import type { Engine } from '../../src/runtime/engine.js';

@@ -221,3 +221,18 @@ describe('attention pooling gradient vs finite differences (reference backend, f
     }
   });
 });
+
+describe('shipped weights', () => {
+  it('every trained kind loads its shipped weights (seed 1) and aggregates 128-d tracks to unit vectors', async () => {
+    const track = randomTrack(10, 128, 9).map((f) => ({ ...f, embedding: f.embedding.map((v) => v * 0.2) }));
+    for (const kind of ['naive-lstm', 'rean-gru', 'rean-lstm'] as const) {
+      const agg = (await createAggregator(engine, kind)) as TrainedAggregator;
+      expect(agg.training?.seed).toBe(1);
+      const v = await agg.aggregate(track);
+      expect(v.length).toBe(128);
+      expect(norm(v)).toBeCloseTo(1, 5);
+      agg.dispose();
+    }
+    expect(engine.stats().liveTensors).toBe(0);
+  });
+});

@@ -63,8 +63,8 @@ async function run(results: AsyncIterable<VideoResult>): Promise<VideoResult[]> 
 const ofType = <T extends VideoEvent['type']>(rs: VideoResult[], type: T) => rs.flatMap((r) => r.events.filter((e) => e.type === type)) as Extract<VideoEvent, { type: T }>[];
 
 describe('fr.video on elon-musk-smoke.gif', () => {
-  it('one stable confirmed track, named elon on every frame, against 6 LFW distractors (mean aggregator)', async () => {
-    const vr = fr.video({ gallery, aggregator: 'mean' });
+  it.each([['mean'], ['rean-gru (the default)']] as const)('one stable confirmed track, named elon on every frame, against 6 LFW distractors (%s aggregator)', async (kind) => {
+    const vr = kind === 'mean' ? fr.video({ gallery, aggregator: 'mean' }) : fr.video({ gallery });
     const progress: number[] = [];
     const rs = await run(vr.recognizeVideo(GIF, { onProgress: (p) => progress.push(p.frames * 1000 + (p.total ?? 0)) }));
     vr.dispose();
@@ -79,7 +79,7 @@ describe('fr.video on elon-musk-smoke.gif', () => {
     expect(rs.at(-1)!.frame).toBeNull();
     const updates = ofType(rs, 'track-update');
     const table = updates.map((u) => `${u.frame}:${u.trackId}:${u.identity}:${u.distance!.toFixed(3)}:${u.detected ? 'D' : 'P'}`);
-    console.log(`GIF, mean aggregator: frame:track:identity:distance:(D)etected/(P)redicted\n${table.join(' ')}`);
+    console.log(`GIF, ${kind} aggregator: frame:track:identity:distance:(D)etected/(P)redicted\n${table.join(' ')}`);
     // Every frame from the confirmation on: exactly the one track, detected, named elon within the threshold.
     expect(updates.map((u) => u.frame)).toEqual([...Array(33).keys()].map((i) => i + 2));
     for (const u of updates) {

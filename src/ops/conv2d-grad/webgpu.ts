@@ -18,7 +18,7 @@ function params(g: ConvGeom, total: number, rowStride: number, pixBase: number, 
 }
 
 /** `size` floats of `s` from element `offset`: the storage itself when that is all of it, else a copy. */
-function window(be: WebGpuBackend, s: GpuStorage, offset: number, size: number): GpuStorage {
+function rangeOf(be: WebGpuBackend, s: GpuStorage, offset: number, size: number): GpuStorage {
   if (offset === 0 && size === s.size) return s;
   const t = be.alloc(size);
   be.copy(s, offset, t, 0, size);
@@ -77,7 +77,7 @@ export function backpropInputWebGpu(be: WebGpuBackend, dy: GpuStorage, W: GpuSto
   const vec = g.cin % 4 === 0;
   for (let b0 = 0; b0 < g.n; b0 += nb) {
     const nc = Math.min(nb, g.n - b0);
-    const dyc = window(be, dy, b0 * pix * g.cout, nc * pix * g.cout);
+    const dyc = rangeOf(be, dy, b0 * pix * g.cout, nc * pix * g.cout);
     gemmNN(be, dyc, nc * pix, g.cout, wt, k, col);
     if (dyc !== dy) be.release(dyc);
     const total = (nc * g.h * g.w * g.cin) / (vec ? 4 : 1);
@@ -122,7 +122,7 @@ export function backpropFilterWebGpu(be: WebGpuBackend, x: GpuStorage, dy: GpuSt
       uniforms: params(g, total, groups[0] * WG, p0, pixels),
       workgroups: groups,
     });
-    const dyc = window(be, dy, p0 * g.cout, pixels * g.cout);
+    const dyc = rangeOf(be, dy, p0 * g.cout, pixels * g.cout);
     gemmNN(be, colT, k, pixels, dyc, g.cout, p0 === 0 ? dW : part!);
     if (dyc !== dy) be.release(dyc);
     if (p0 > 0) {

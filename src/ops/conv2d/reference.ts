@@ -1,11 +1,13 @@
 import type { KernelArgs } from '../../runtime/op.js';
 import { activateRef } from '../activation/spec.js';
+import { poolReference } from '../pool/reference.js';
 import type { Conv2dNorm } from './spec.js';
 
-/** Direct convolution in f64, one output element at a time, then the fused epilogue. */
-export function conv2dReference(_: unknown, { inputs, outputs, attrs: a }: KernelArgs<Float64Array, Conv2dNorm>): void {
+/** Direct convolution in f64, one output element at a time, then the fused epilogue (and the fused max pool). */
+export function conv2dReference(_: unknown, args: KernelArgs<Float64Array, Conv2dNorm>): void {
+  const { inputs, outputs, attrs: a } = args;
   const [x, f, bias, scale, shift, prelu] = inputs;
-  const out = outputs[0]!;
+  const out = a.pool ? new Float64Array(a.n * a.oh * a.ow * a.cout) : outputs[0]!;
   for (let b = 0; b < a.n; b++) {
     for (let oy = 0; oy < a.oh; oy++) {
       for (let ox = 0; ox < a.ow; ox++) {
@@ -30,5 +32,9 @@ export function conv2dReference(_: unknown, { inputs, outputs, attrs: a }: Kerne
         }
       }
     }
+  }
+  if (a.pool) {
+    const convShape = [a.n, a.oh, a.ow, a.cout];
+    poolReference(_, { inputs: [out], inShapes: [convShape], outputs, outShapes: args.outShapes, attrs: a.pool });
   }
 }

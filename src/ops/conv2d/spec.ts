@@ -2,6 +2,7 @@ import { checkKeys, int, pair } from '../../runtime/attrs.js';
 import { fail } from '../../runtime/errors.js';
 import { checkRank, shapeStr, sizeOf, type Shape } from '../../runtime/shape.js';
 import { prepareEpilogue, type Epilogue, type EpilogueAttrs } from '../activation/spec.js';
+import { preparePool, type PoolAttrs, type PoolNorm } from '../pool/spec.js';
 
 export type Conv2dPadding = 'same' | 'valid' | [top: number, bottom: number, left: number, right: number];
 
@@ -18,7 +19,15 @@ export interface Conv2dAttrs extends EpilogueAttrs {
   dilations?: number | [number, number];
   /** Default 1. groups = cin with cout = cin * multiplier is a depthwise conv. */
   groups?: number;
+  /**
+   * A max pool over the conv's (activated) output, fused: the result is maxPool(conv(x), maxPool). Saves writing
+   * and re-reading the full-size map (TinyFaceDetector's 414x414x16 conv0 output: 11 MB).
+   */
+  maxPool?: Conv2dMaxPool;
 }
+
+/** maxPool attributes fused into a conv (maxPool's own, less dilations and ceilMode). */
+export type Conv2dMaxPool = Pick<PoolAttrs, 'windowSize' | 'strides' | 'padding'>;
 
 /** Everything a kernel needs, resolved: sizes, pads, group split and which extras exist. */
 export interface Conv2dNorm extends Epilogue {
@@ -50,10 +59,13 @@ export interface Conv2dNorm extends Epilogue {
   hasScale: boolean;
   hasShift: boolean;
   hasPrelu: boolean;
+  /** The fused max pool over the conv output [n, oh, ow, cout] (undefined: none); the op's output is its output. */
+  pool?: PoolNorm;
 }
 
 const OP = 'conv2d';
-const KEYS = ['strides', 'padding', 'dilations', 'groups', 'activation', 'alpha'];
+const KEYS = ['strides', 'padding', 'dilations', 'groups', 'activation', 'alpha', 'maxPool'];
+const POOL_KEYS = ['windowSize', 'strides', 'padding'];
 const EXTRAS = ['bias', 'bnScale', 'bnShift'] as const;
 
 /** TF SAME padding along one dim: [before, after], the odd pixel after. */
@@ -104,6 +116,16 @@ export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: C
     if (s && sizeOf(s) !== cout) fail(OP, `${name} ${shapeStr(s)} must hold ${cout} values (one per output channel)`);
   });
   const epi = prepareEpilogue(OP, a, inShapes[5], cout);
+  let pool: PoolNorm | undefined;
+  let outShape: Shape = [n, oh, ow, cout];
+  if (a.maxPool !== undefined) {
+    const mp = a.maxPool;
+    if (mp === null || typeof mp !== 'object' || Array.isArray(mp)) fail(OP, `maxPool must be an object of maxPool attributes, got ${JSON.stringify(mp)}`);
+    checkKeys(`${OP} maxPool`, mp, POOL_KEYS);
+    const pp = preparePool('maxPool', [outShape], mp);
+    pool = pp.attrs;
+    outShape = pp.outShapes[0]!;
+  }
   return {
     attrs: {
       ...epi,
@@ -114,7 +136,8 @@ export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: C
       hasScale: !!inShapes[3],
       hasShift: !!inShapes[4],
       hasPrelu: !!inShapes[5],
+      pool,
     },
-    outShapes: [[n, oh, ow, cout]],
+    outShapes: [outShape],
   };
 }

@@ -1,6 +1,7 @@
 import type { WasmBackend, WasmStorage } from '../../runtime/backends/wasm.js';
 import type { KernelArgs } from '../../runtime/op.js';
 import { writeI32 } from '../wasm-util.js';
+import { poolWasm } from '../pool/wasm.js';
 import type { Conv2dNorm } from './spec.js';
 
 /**
@@ -58,14 +59,57 @@ function packedFilter(be: WasmBackend, f: WasmStorage, a: Conv2dNorm): WasmStora
  * Threads split output rows (n*oh), or for a GEMM 4-pixel tiles of its single row; either way every pixel is
  * computed by the same tile kernel as in one call, so results are bit-identical whatever the thread count.
  */
-export function conv2dWasm(be: WasmBackend, { inputs, outputs, attrs: a }: KernelArgs<WasmStorage, Conv2dNorm>): void {
+export function conv2dWasm(be: WasmBackend, args: KernelArgs<WasmStorage, Conv2dNorm>): void {
+  const { inputs, outputs, attrs: a } = args;
+  const pool = a.pool;
+  if (!pool) {
+    convInto(be, inputs, outputs[0]!, a);
+    return;
+  }
+  if (!a.depthwise && pool.sh === pool.kh && pool.sw === pool.kw && pool.dh === 1 && pool.dw === 1) {
+    convMaxPool(be, inputs, outputs[0]!, a);
+    return;
+  }
+  // Overlapping windows: the conv into a temporary, then the pool kernel.
+  const tmp = be.alloc(a.n * a.oh * a.ow * a.cout);
+  try {
+    convInto(be, inputs, tmp, a);
+    poolWasm(be, { ...args, inputs: [tmp], inShapes: [[a.n, a.oh, a.ow, a.cout]], attrs: pool });
+  } finally {
+    be.release(tmp);
+  }
+}
+
+/**
+ * conv + non-overlapping max pool in one kernel: threads split pooled rows; each chunk gets its own scratch for
+ * the conv rows under one row of windows.
+ */
+function convMaxPool(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['inputs'], out: WasmStorage, a: Conv2dNorm): void {
+  const [x, f, bias, scale, shift, prelu] = inputs;
+  const pool = a.pool!;
+  const params = [...paramList(a, false), pool.kh, pool.kw, pool.sh, pool.sw, pool.padTop, pool.padLeft, pool.oh, pool.ow];
+  const rows = a.n * pool.oh;
+  const minRows = Math.ceil(MIN_CHUNK_MACS / (pool.kh * a.ow * a.kh * a.kw * a.cinG * a.cout));
+  const chunks = chunkCount(rows, be.threads, minRows);
+  const slot = pool.kh * a.ow * a.cout;
+  const pk = packedFilter(be, f!, a).ptr;
+  // be.parallel runs at most max(threads, chunks) ranges, asking for their arguments in order.
+  be.withScratch([params.length, slot * Math.max(chunks, be.threads)], (p, scratch) => {
+    writeI32(be, p, params);
+    const run = [x!.ptr, pk, out.ptr, p, bias?.ptr ?? 0, scale?.ptr ?? 0, shift?.ptr ?? 0, prelu?.ptr ?? 0, a.alpha];
+    let next = 0;
+    be.parallel('conv2d_maxpool_f32_nhwc_4x8_simd', rows, minRows, (first, count) => [...run, first, first + count, scratch! + 4 * slot * next++], chunks);
+  });
+}
+
+function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['inputs'], output: WasmStorage, a: Conv2dNorm): void {
   const [x, f, bias, scale, shift, prelu] = inputs;
   const flat = isFlat(a) && !a.depthwise;
   const params = paramList(a, flat);
   const extras = [bias?.ptr ?? 0, scale?.ptr ?? 0, shift?.ptr ?? 0, prelu?.ptr ?? 0];
   const macsPerPixel = a.kh * a.kw * a.cinG * a.cout;
   const rows = a.n * a.oh;
-  const out = outputs[0]!.ptr;
+  const out = output.ptr;
   if (a.depthwise) {
     const minRows = Math.ceil(MIN_CHUNK_MACS_DW / (a.ow * macsPerPixel));
     be.withScratch([params.length], (p) => {

@@ -1,5 +1,6 @@
 import { grid, type GpuStorage, type WebGpuBackend } from '../../runtime/backends/webgpu.js';
 import type { KernelArgs } from '../../runtime/op.js';
+import { poolWebGpu } from '../pool/webgpu.js';
 import type { Conv2dNorm } from './spec.js';
 import { splitFor, withSplit, type Extras } from './split-k.js';
 
@@ -38,9 +39,24 @@ function params(a: Conv2dNorm, rowStride: number): ArrayBuffer {
  * single-group convs; split-K on small maps), conv2d_splitk for tiny maps without subgroups, or the scalar
  * general fallback.
  */
-export function conv2dWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: KernelArgs<GpuStorage, Conv2dNorm>): void {
+export function conv2dWebGpu(be: WebGpuBackend, args: KernelArgs<GpuStorage, Conv2dNorm>): void {
+  const { inputs, outputs, attrs: a } = args;
+  if (!a.pool) {
+    convInto(be, inputs, outputs[0]!, a);
+    return;
+  }
+  // Fused max pool: the conv into a pooled temporary, then the pool kernel (two dispatches, one op for the caller).
+  const tmp = be.alloc(a.n * a.oh * a.ow * a.cout);
+  try {
+    convInto(be, inputs, tmp, a);
+    poolWebGpu(be, { ...args, inputs: [tmp], inShapes: [[a.n, a.oh, a.ow, a.cout]], attrs: a.pool });
+  } finally {
+    be.release(tmp);
+  }
+}
+
+function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>['inputs'], out: GpuStorage, a: Conv2dNorm): void {
   const [x, f, bias, scale, shift, prelu] = inputs;
-  const out = outputs[0]!;
   const m = a.n * a.oh * a.ow;
   const dummy = f!; // bound in place of absent extras, never read
   const extras: Extras = [bias, scale, shift, prelu];
@@ -63,12 +79,13 @@ export function conv2dWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: K
   const pixelBlocks = Math.ceil(m / PIX);
 
   if (a.depthwise && a.coutG === 1 && a.cout % 4 === 0) {
-    const row3 = a.kw === 3 && a.sw === 1 && a.dw === 1;
-    const blocks = row3 ? a.n * a.oh * Math.ceil(a.ow / PIX) : pixelBlocks;
+    // Row kernels for 3-wide windows: 8 pixels per invocation at x stride 1, 4 at stride 2; `main` otherwise.
+    const row = a.kw === 3 && a.dw === 1 ? ({ 1: ['row8', 8], 2: ['row4s2', 4] } as const)[a.sw as 1 | 2] : undefined;
+    const blocks = row ? a.n * a.oh * Math.ceil(a.ow / row[1]) : pixelBlocks;
     const [gx, gy] = grid(Math.ceil((blocks * (a.cout / 4)) / WG));
     be.dispatch({
       shader: 'conv2d_depthwise',
-      entryPoint: row3 ? 'row3' : 'main',
+      entryPoint: row ? row[0] : 'main',
       constants: { ...common, C: a.cout },
       bindings,
       uniforms: params(a, gx * WG),

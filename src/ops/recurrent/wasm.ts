@@ -158,7 +158,7 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
       p[P.REV] = reversed ? 1 : 0;
       p[P.FLIP] = flipOut ? 1 : 0;
       p[P.RESET_AFTER] = a.resetAfter ? 1 : 0;
-      p[P.H0ZERO] = (inputs[dirSlot(d, 'initialH')] ? 0 : 1) | (globalThis.process?.env?.NOFUSE ? 2 : 0);
+      p[P.H0ZERO] = inputs[dirSlot(d, 'initialH')] ? 0 : 1;
       // Block / gate strides (bytes). In place: gates u apart, blocks UB units apart. Packed: per block
       // contiguous (R: u rows of G*UB floats; XP and aux: G (3) v128 per block). SimpleRNN's 4 columns are
       // always 16 bytes apart.

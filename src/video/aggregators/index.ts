@@ -7,7 +7,6 @@ import type { Engine } from '../../runtime/engine.js';
 import { InvalidArgumentError, UnsupportedError } from '../../runtime/errors.js';
 import { AGGREGATOR_KINDS, type Aggregator, type AggregatorKind } from '../types.js';
 import { bestFrameAggregator, meanAggregator, qualityAggregator } from './pooling.js';
-import { SHIPPED_WEIGHTS } from './shipped-weights.js';
 import { TrainedAggregator } from './trained.js';
 import { parseWeights } from './weights.js';
 import { TRAINED_KINDS, type TrainedKind } from './net.js';
@@ -47,7 +46,8 @@ export async function createAggregator(engine: Engine, kind: AggregatorKind, opt
       return qualityAggregator();
   }
   if (typeof (engine as Engine | undefined)?.tensor !== 'function') throw new InvalidArgumentError(`createAggregator: '${kind}' needs an engine (createEngine())`);
-  const source = options.weights ?? SHIPPED_WEIGHTS[kind as TrainedKind];
+  // The shipped weights (~340 KB of base64) are a separate chunk for bundlers: fetched only when a trained kind is used.
+  const source = options.weights ?? (await import('./shipped-weights.js')).SHIPPED_WEIGHTS[kind as TrainedKind];
   if (source === undefined) throw new UnsupportedError(`createAggregator: no weights shipped for '${kind}'; train them with 'facegpu train-aggregator' and pass { weights }`);
   const w = parseWeights(source, `createAggregator: '${kind}' weights`);
   if (w.kind !== kind) throw new InvalidArgumentError(`createAggregator: the weights are for '${w.kind}', not '${kind}'`);

@@ -66,8 +66,7 @@ export class AggregatorNet {
     ws.forEach((w, i) => {
       if (values[i]!.length !== w.tensor.size) throw new InvalidArgumentError(`aggregator '${this.config.kind}': weight '${w.name}' needs ${w.tensor.size} values, got ${values[i]!.length}`);
     });
-    const all = [...this.rnn.weights, ...this.head.weights];
-    all.forEach((w, i) => {
+    ws.forEach((w, i) => {
       const fresh = this.engine.tensor(values[i]!, w.shape);
       w.tensor.dispose();
       w.tensor = fresh;

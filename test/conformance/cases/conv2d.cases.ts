@@ -143,6 +143,17 @@ export const conv2dCases: OpCase[] = [
   conv('depthwise 3x3 on 26x26x32, relu6', [1, 26, 26, 32], [3, 3, 1, 32], { groups: 32, padding: 'same', activation: 'relu6' }, { bias: true }),
   conv('ResNet stem 7x7 stride 2 pad 3 on 32x32x3', [1, 32, 32, 3], [7, 7, 3, 64], { strides: 2, padding: [3, 3, 3, 3], activation: 'relu' }, { scale: true, shift: true }),
   conv('Tiny-YOLO-ish 3x3 16->32 same, leakyRelu 0.1', [1, 26, 26, 16], [3, 3, 16, 32], { padding: 'same', activation: 'leakyRelu', alpha: 0.1 }, { scale: true, shift: true }),
+  // Depthwise 3-wide windows at stride 1: runs of 4 interior pixels (wasm dw3_4x4) plus clipped borders and tails.
+  conv('depthwise 3x3 C=16 same on 5x23 (4-pixel runs + tail)', [1, 5, 23, 16], [3, 3, 1, 16], { groups: 16, padding: 'same' }, { bias: true }),
+  conv('depthwise 3x3 C=8 valid batch 2 on 4x14, pads [0,1,2,0]', [2, 4, 14, 8], [3, 3, 1, 8], { groups: 8, padding: [0, 1, 2, 0], activation: 'relu' }),
+  // Fused max pool (maxPool attr): non-overlapping windows run fused on wasm; others pool a temporary.
+  conv('maxPool 2/2 same fused: 3x3 valid 3->16 leakyRelu on 13x13 (TinyFaceDetector conv0, odd map)', [1, 13, 13, 3], [3, 3, 3, 16],
+    { activation: 'leakyRelu', alpha: 0.1, maxPool: { windowSize: 2, strides: 2, padding: 'same' } }, { bias: true }),
+  conv('maxPool 2/2 same fused: 1x1 8->10 (cout % 4 != 0) batch 2 on 5x7', [2, 5, 7, 8], [1, 1, 8, 10],
+    { activation: 'leakyRelu', alpha: 0.1, maxPool: { windowSize: 2, strides: 2, padding: 'same' } }, { bias: true }),
+  conv('maxPool 3/3 valid fused after 3x3 same 4->8', [1, 10, 11, 4], [3, 3, 4, 8], { padding: 'same', maxPool: { windowSize: 3, padding: 'valid' } }, { bias: true }),
+  conv('maxPool 2/1 same (overlapping: pooled temporary) after 1x1 16->16', [1, 6, 6, 16], [1, 1, 16, 16], { maxPool: { windowSize: 2, strides: 1, padding: 'same' } }, { bias: true }),
+  conv('maxPool 2/2 after depthwise (pooled temporary)', [1, 6, 8, 8], [3, 3, 1, 8], { groups: 8, padding: 'same', maxPool: { windowSize: 2 } }),
 ];
 
 const bad = (name: string, inputs: (InputSpec | null)[], attrs: object, message: RegExp): BadCase => ({
@@ -185,5 +196,8 @@ export const conv2dBadCases: BadCase[] = [
   bad('bnShift of the wrong length', [X, F, null, null, { shape: [9] }], {}, /conv2d: bnShift \[9\] must hold 8 values/),
   bad('preluAlpha of the wrong length', [X, F, null, null, null, { shape: [3] }], { activation: 'prelu' }, /conv2d: preluAlpha \[3\] must hold 8 values/),
   bad('prelu without preluAlpha', [X, F], { activation: 'prelu' }, /conv2d: activation 'prelu' needs a preluAlpha input of 8 values/),
+  bad('maxPool not an object', [X, F], { maxPool: 2 }, /conv2d: maxPool must be an object of maxPool attributes, got 2/),
+  bad('maxPool unknown key', [X, F], { maxPool: { windowSize: 2, dilations: 2 } }, /conv2d maxPool: unknown option 'dilations'/),
+  bad('maxPool without windowSize', [X, F], { maxPool: {} }, /maxPool: windowSize is required/),
   bad('preluAlpha without prelu activation', [X, F, null, null, null, { shape: [8] }], { activation: 'relu' }, /conv2d: preluAlpha given but activation is 'relu'/),
 ];
