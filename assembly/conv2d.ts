@@ -3,7 +3,7 @@
 // streams it contiguously. Output rows are computed as 4-pixel x 8-channel register tiles (8 f32x4 accumulators,
 // x broadcast with load32_splat, `madd`); pixels whose window crosses the padding run a 1-pixel kernel over
 // their precomputed valid tap range, so no inner loop branches on padding. Bias, folded batch-norm and the
-// activation run as a second pass over each finished output row (still in L1).
+// activation are applied to the accumulators as tiles store them (depthwise: a second pass over each row).
 import { madd } from './simd';
 import { activate, activate4 } from './activation';
 
@@ -13,11 +13,68 @@ const P_SH = 9, P_SW = 10, P_DH = 11, P_DW = 12, P_PADT = 13, P_PADL = 14, P_GRO
 const P_COUTG = 17, P_ACT = 18;
 // The fused max pool (conv2d_maxpool_f32_nhwc_4x8_simd only): window, stride, pads, pooled size.
 const P_PKH = 19, P_PKW = 20, P_PSH = 21, P_PSW = 22, P_PPADT = 23, P_PPADL = 24, P_POH = 25, P_POW = 26;
+// Depthwise only: read relu(x) (conv2d's inputRelu).
+const P_DW_INRELU = 19;
+
+/** An x load, through relu when `relu` (a literal at every inlined call site, so no branch remains). */
+// @ts-ignore: decorator
+@inline
+function lx(p: usize, relu: bool): v128 {
+  return relu ? f32x4.max(v128.load(p), f32x4.splat(0)) : v128.load(p);
+}
+// @ts-ignore: decorator
+@inline
+function lx1(p: usize, relu: bool): f32 {
+  return relu ? max(load<f32>(p), 0) : load<f32>(p);
+}
 
 // @ts-ignore: decorator
 @inline
 function prm(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
+}
+
+// The fused epilogue of the dense kernels, set per call by conv_rows (wasm globals: per thread in the threaded
+// build): tiles apply it in registers as they store, so no second pass re-reads the output.
+let eBias: usize = 0, eScale: usize = 0, eShift: usize = 0, ePrelu: usize = 0, eAct: i32 = 0, eAlpha: f32 = 0;
+let eOn = false;
+
+/** The epilogue on 4 channels at byte offset k of the per-channel extras. */
+// @ts-ignore: decorator
+@inline
+function epi4(v0: v128, k: usize): v128 {
+  let v = v0;
+  if (eBias) v = f32x4.add(v, v128.load(eBias + k));
+  if (eScale) v = f32x4.mul(v, v128.load(eScale + k));
+  if (eShift) v = f32x4.add(v, v128.load(eShift + k));
+  return activate4(v, eAct, ePrelu ? v128.load(ePrelu + k) : f32x4.splat(eAlpha));
+}
+
+/** Stores 4 channels (n valid, from channel byte offset k) through the epilogue; partial blocks go scalar. */
+// @ts-ignore: decorator
+@inline
+function store4e(p: usize, v: v128, n: i32, k: usize): void {
+  if (!eOn) {
+    storeN(p, v, n);
+  } else if (n >= 4) {
+    v128.store(p, epi4(v, k));
+  } else {
+    storeN(p, v, n);
+    conv_epilogue(p, 1, n, eBias ? eBias + k : 0, eScale ? eScale + k : 0, eShift ? eShift + k : 0, ePrelu ? ePrelu + k : 0, eAct, eAlpha);
+  }
+}
+
+/** As store8, through the epilogue (channel byte offset k). */
+// @ts-ignore: decorator
+@inline
+function store8e(p: usize, a: v128, b: v128, n: i32, k: usize): void {
+  if (eOn && n >= 8) {
+    v128.store(p, epi4(a, k));
+    v128.store(p, epi4(b, k + 16), 16);
+    return;
+  }
+  store4e(p, a, min(n, 4), k);
+  if (n > 4) store4e(p + 16, b, n - 4, k + 16);
 }
 
 /** Stores the first n lanes (n >= 1) of v at p. */
@@ -31,19 +88,6 @@ function storeN(p: usize, v: v128, n: i32): void {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}
-
-/** Stores an 8-channel tile row (two vectors) keeping only `n` valid channels. */
-// @ts-ignore: decorator
-@inline
-function store8(p: usize, a: v128, b: v128, n: i32): void {
-  if (n >= 8) {
-    v128.store(p, a);
-    v128.store(p, b, 16);
-    return;
-  }
-  storeN(p, a, min(n, 4));
-  if (n > 4) storeN(p + 16, b, n - 4);
 }
 
 /** First tap index k in [0, kn) with 0 <= i0 + k*d, and one past the last with i0 + k*d < size. */
@@ -62,7 +106,7 @@ function tapHi(i0: i32, d: i32, kn: i32, size: i32): i32 {
  * 4 output pixels (x pixel stride xps bytes) x 8 channels; all kw taps valid, nky rows. xp/wp at the first
  * valid row; xrs/xcs: bytes between tap rows/columns in x; wrs: bytes between tap rows in the packed filter.
  */
-function conv_4x8(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32): void {
+function conv_4x8(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32, k: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const cb = <usize>cinG << 2;
@@ -90,14 +134,14 @@ function conv_4x8(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i
       xk += xcs;
     }
   }
-  store8(op, c00, c01, n);
-  store8(op + ops, c10, c11, n);
-  store8(op + 2 * ops, c20, c21, n);
-  store8(op + 3 * ops, c30, c31, n);
+  store8e(op, c00, c01, n, k);
+  store8e(op + ops, c10, c11, n, k);
+  store8e(op + 2 * ops, c20, c21, n, k);
+  store8e(op + 3 * ops, c30, c31, n, k);
 }
 
 /** As conv_4x8 for the last 4-wide channel block. */
-function conv_4x4(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32): void {
+function conv_4x4(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32, k: usize): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   const cb = <usize>cinG << 2;
   for (let ky = 0; ky < nky; ky++) {
@@ -116,14 +160,14 @@ function conv_4x4(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i
       xk += xcs;
     }
   }
-  storeN(op, c0, n);
-  storeN(op + ops, c1, n);
-  storeN(op + 2 * ops, c2, n);
-  storeN(op + 3 * ops, c3, n);
+  store4e(op, c0, n, k);
+  store4e(op + ops, c1, n, k);
+  store4e(op + 2 * ops, c2, n, k);
+  store4e(op + 3 * ops, c3, n, k);
 }
 
 /** One output pixel whose window meets the padding: nky x nkx valid taps, xp/wp at the first valid one. */
-function conv_1x8(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i32, wp: usize, wrs: usize, op: usize, n: i32): void {
+function conv_1x8(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i32, wp: usize, wrs: usize, op: usize, n: i32, k: usize): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
   const cb = <usize>cinG << 2;
   for (let ky = 0; ky < nky; ky++) {
@@ -150,10 +194,10 @@ function conv_1x8(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i
       xk += xcs;
     }
   }
-  store8(op, f32x4.add(c0, d0), f32x4.add(c1, d1), n);
+  store8e(op, f32x4.add(c0, d0), f32x4.add(c1, d1), n, k);
 }
 
-function conv_1x4(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i32, wp: usize, wrs: usize, op: usize, n: i32): void {
+function conv_1x4(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i32, wp: usize, wrs: usize, op: usize, n: i32, k: usize): void {
   let c0 = f32x4.splat(0);
   const cb = <usize>cinG << 2;
   for (let ky = 0; ky < nky; ky++) {
@@ -167,7 +211,7 @@ function conv_1x4(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i
       xk += xcs;
     }
   }
-  storeN(op, c0, n);
+  store4e(op, c0, n, k);
 }
 
 /**
@@ -254,6 +298,13 @@ function conv_rows(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale
   // One group, no x dilation: a window row's taps x channels are contiguous in x and in the packed filter, so the
   // tile kernels run them as one loop of kw * cin steps (conv0's 3 x 3 channels: 9 steps, not 3 loops of 3).
   const rowFlat = groups == 1 && dw == 1;
+  eBias = bias;
+  eScale = scale;
+  eShift = shift;
+  ePrelu = prelu;
+  eAct = act;
+  eAlpha = alpha;
+  eOn = bias != 0 || scale != 0 || shift != 0 || act != 0;
   const kwT = rowFlat ? 1 : kw;
   const cinT = rowFlat ? kw * cinG : cinG;
   for (let r = r0; r < r1; r++) {
@@ -277,8 +328,9 @@ function conv_rows(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale
             const wrs = <usize>(kw * cinG * width) << 2;
             const wp = pg + (<usize>(taps * c) << 2) + <usize>ky0 * wrs;
             const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
-            if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kwT, cinT, wp, wrs, op, ops, coutG - c);
-            else conv_4x4(xp, xps, xrs, xcs, nky, kwT, cinT, wp, wrs, op, ops, coutG - c);
+            const k = <usize>(g * coutG + c) << 2;
+            if (width == 8) conv_4x8(xp, xps, xrs, xcs, nky, kwT, cinT, wp, wrs, op, ops, coutG - c, k);
+            else conv_4x4(xp, xps, xrs, xcs, nky, kwT, cinT, wp, wrs, op, ops, coutG - c, k);
           }
           ox += 4;
         } else {
@@ -292,14 +344,14 @@ function conv_rows(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale
             const wrs = <usize>(kw * cinG * width) << 2;
             const wp = pg + (<usize>(taps * c + kx0 * cinG * width) << 2) + <usize>ky0 * wrs;
             const op = orow + (<usize>(ox * cout + g * coutG + c) << 2);
-            if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkxT, cinX, wp, wrs, op, coutG - c);
-            else conv_1x4(xp, xrs, xcs, nky, nkxT, cinX, wp, wrs, op, coutG - c);
+            const k = <usize>(g * coutG + c) << 2;
+            if (width == 8) conv_1x8(xp, xrs, xcs, nky, nkxT, cinX, wp, wrs, op, coutG - c, k);
+            else conv_1x4(xp, xrs, xcs, nky, nkxT, cinX, wp, wrs, op, coutG - c, k);
           }
           ox += 1;
         }
       }
     }
-    conv_epilogue(orow + (<usize>(c0 * cout) << 2), c1 - c0, cout, bias, scale, shift, prelu, act, alpha);
   }
 }
 
@@ -365,7 +417,9 @@ export function conv2d_maxpool_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize
  * output pixels x 4 channels per step. Per window row 6 input columns and 3 filter taps feed 12 madds (the
  * per-pixel loop loads 2 vectors per madd); same summation order as that loop (ky, then kx), so the same bits.
  */
-function dw3_4x4(xp: usize, xrs: usize, nky: i32, cin: i32, wp: usize, wrs: usize, op: usize): void {
+// @ts-ignore: decorator
+@inline
+function dw3_4x4(xp: usize, xrs: usize, nky: i32, cin: i32, wp: usize, wrs: usize, op: usize, relu: bool): void {
   const cs = <usize>cin << 2;
   for (let c: usize = 0; c < cs; c += 16) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
@@ -373,13 +427,13 @@ function dw3_4x4(xp: usize, xrs: usize, nky: i32, cin: i32, wp: usize, wrs: usiz
       const xk = xp + <usize>ky * xrs + c;
       const wk = wp + <usize>ky * wrs + c;
       const w0 = v128.load(wk), w1 = v128.load(wk + cs), w2 = v128.load(wk + 2 * cs);
-      const x0 = v128.load(xk), x1 = v128.load(xk + cs), x2 = v128.load(xk + 2 * cs);
+      const x0 = lx(xk, relu), x1 = lx(xk + cs, relu), x2 = lx(xk + 2 * cs, relu);
       a0 = madd(x2, w2, madd(x1, w1, madd(x0, w0, a0)));
-      const x3 = v128.load(xk + 3 * cs);
+      const x3 = lx(xk + 3 * cs, relu);
       a1 = madd(x3, w2, madd(x2, w1, madd(x1, w0, a1)));
-      const x4 = v128.load(xk + 4 * cs);
+      const x4 = lx(xk + 4 * cs, relu);
       a2 = madd(x4, w2, madd(x3, w1, madd(x2, w0, a2)));
-      const x5 = v128.load(xk + 5 * cs);
+      const x5 = lx(xk + 5 * cs, relu);
       a3 = madd(x5, w2, madd(x4, w1, madd(x3, w0, a3)));
     }
     v128.store(op + c, a0);
@@ -396,6 +450,14 @@ function dw3_4x4(xp: usize, xrs: usize, nky: i32, cin: i32, wp: usize, wrs: usiz
  * [r0, r1) of n*oh (thread ranges).
  */
 export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32): void {
+  // Two inlined copies, so the x loads of neither branch on inputRelu.
+  if (prm(p, P_DW_INRELU)) dw_rows(x, f, out, p, bias, scale, shift, prelu, alpha, r0, r1, true);
+  else dw_rows(x, f, out, p, bias, scale, shift, prelu, alpha, r0, r1, false);
+}
+
+// @ts-ignore: decorator
+@inline
+function dw_rows(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32, relu: bool): void {
   const h = prm(p, P_H), w = prm(p, P_W), cin = prm(p, P_CIN), oh = prm(p, P_OH), ow = prm(p, P_OW);
   const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
   const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
@@ -417,7 +479,7 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
       const ix0 = ox * sw - padL;
       if (row3 && ix0 >= 0 && ix0 + 6 <= w) {
         const xp = x + (<usize>(((b * h + iy0 + ky0 * dh) * w + ix0) * cin) << 2);
-        dw3_4x4(xp, xrs, nky, cin, f + <usize>ky0 * wrs, wrs, orow + (<usize>(ox * cout) << 2));
+        dw3_4x4(xp, xrs, nky, cin, f + <usize>ky0 * wrs, wrs, orow + (<usize>(ox * cout) << 2), relu);
         ox += 3;
         continue;
       }
@@ -435,10 +497,10 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
             let xk = xp + <usize>ky * xrs + k;
             let wk = wp + <usize>ky * wrs + k;
             for (let kx = 0; kx < nkx; kx++) {
-              a0 = madd(v128.load(xk), v128.load(wk), a0);
-              a1 = madd(v128.load(xk, 16), v128.load(wk, 16), a1);
-              a2 = madd(v128.load(xk, 32), v128.load(wk, 32), a2);
-              a3 = madd(v128.load(xk, 48), v128.load(wk, 48), a3);
+              a0 = madd(lx(xk, relu), v128.load(wk), a0);
+              a1 = madd(lx(xk + 16, relu), v128.load(wk, 16), a1);
+              a2 = madd(lx(xk + 32, relu), v128.load(wk, 32), a2);
+              a3 = madd(lx(xk + 48, relu), v128.load(wk, 48), a3);
               xk += xcs;
               wk += wcs;
             }
@@ -455,7 +517,7 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
             let xk = xp + <usize>ky * xrs + k;
             let wk = wp + <usize>ky * wrs + k;
             for (let kx = 0; kx < nkx; kx++) {
-              a0 = madd(v128.load(xk), v128.load(wk), a0);
+              a0 = madd(lx(xk, relu), v128.load(wk), a0);
               xk += xcs;
               wk += wcs;
             }
@@ -469,7 +531,7 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
             let xk = xp + <usize>ky * xrs + k;
             let wk = wp + <usize>ky * wrs + k;
             for (let kx = 0; kx < nkx; kx++) {
-              a += load<f32>(xk) * load<f32>(wk);
+              a += lx1(xk, relu) * load<f32>(wk);
               xk += xcs;
               wk += wcs;
             }
@@ -485,7 +547,7 @@ export function conv2d_f32_nhwc_dw_simd(x: usize, f: usize, out: usize, p: usize
             let xk = xp + <usize>ky * xrs + kx_;
             let wk = wp + <usize>ky * wrs + kw_;
             for (let kx = 0; kx < nkx; kx++) {
-              a += load<f32>(xk) * load<f32>(wk);
+              a += lx1(xk, relu) * load<f32>(wk);
               xk += xcs;
               wk += wcs;
             }

@@ -17,6 +17,8 @@ override HAS_BIAS: bool = false;
 override HAS_SCALE: bool = false;
 override HAS_SHIFT: bool = false;
 override PRELU: bool = false;
+// conv2d's inputRelu: taps read relu(x) (padding stays 0 = relu(0)).
+override IN_RELU: bool = false;
 override C4: u32 = C / 4u;
 
 // #include "lib/conv_params.wgsl"
@@ -38,7 +40,13 @@ fn xtap(o: Origin, ky: i32, kx: i32, c4: u32) -> vec4<f32> {
   let ix = o.ix + kx * DW;
   let inside = iy >= 0 && iy < p.h && ix >= 0 && ix < p.w;
   let off = select(0, ((o.rowBase + iy) * p.w + ix) * i32(C4), inside);
-  return select(vec4<f32>(0.0), x[u32(off) + c4], inside);
+  return select(vec4<f32>(0.0), xin(u32(off) + c4), inside);
+}
+
+fn xin(i: u32) -> vec4<f32> {
+  let v = x[i];
+  if (IN_RELU) { return max(v, vec4<f32>(0.0)); }
+  return v;
 }
 
 fn epilogue(v0: vec4<f32>, cb: u32) -> vec4<f32> {
@@ -127,7 +135,7 @@ fn row3(@builtin(global_invocation_id) gid: vec3<u32>) {
 fn xcol(rowOff: i32, ix: i32, c4: u32) -> vec4<f32> {
   let inside = ix >= 0 && ix < p.w;
   let off = select(0, (rowOff + ix) * i32(C4), inside);
-  return select(vec4<f32>(0.0), x[u32(off) + c4], inside);
+  return select(vec4<f32>(0.0), xin(u32(off) + c4), inside);
 }
 
 // 8 neighbouring output pixels of one row (KW = 3, SW = 1, DW = 1): per window row, 10 input columns and 3 taps

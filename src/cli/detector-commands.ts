@@ -11,6 +11,7 @@ import { detectJoint, trainJointDetector } from '../detector/api.js';
 import { loadJointDetector, loadLabelledDir, saveJointDetector } from '../detector/node.js';
 import { jsonText, Outcome, print, r2, r4, type CommonOptions } from './commands.js';
 import { CliError, EXIT, progress, writeFileAtomic } from './output.js';
+import { annotate } from './draw.js';
 
 export interface TrainDetectorOptions {
   data: string;
@@ -157,8 +158,15 @@ export async function detectWithModel(paths: readonly string[], o: CommonOptions
             faces: faces!.map((f) => ({ box: { x: r2(f.box.x), y: r2(f.box.y), width: r2(f.box.width), height: r2(f.box.height) }, score: r4(f.score), label: f.label, labelScore: r4(f.labelScore) })),
           };
           if (outDir) {
-            const json = join(outDir, `${basename(p, extname(p)) || 'image'}.json`);
+            const stem = basename(p, extname(p)) || 'image';
+            const png = join(outDir, `${stem}.png`);
+            const json = join(outDir, `${stem}.json`);
+            annotate(image, faces!.map((f) => ({ box: f.box, label: `${f.label.toUpperCase()} ${f.labelScore.toFixed(2)}` })));
+            const sharp = (await import('sharp')).default;
+            const d = image.data;
+            writeFileAtomic(png, await sharp(Buffer.from(d.buffer, d.byteOffset, d.byteLength), { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer());
             writeFileAtomic(json, `${jsonText(entry)}\n`);
+            entry.png = png;
             entry.json = json;
           }
           results.push(entry);

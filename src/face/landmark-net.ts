@@ -7,7 +7,8 @@
 //   out3 = sep(relu(out1 + out2))
 //   out4 = sep(relu(out1 + out2 + out3))
 //   y    = relu(out1 + out2 + out3 (+ out4))
-// (sums, not concatenations), then the mean over the final 7x7 (14x14 tiny) map and fc -> 136. Input: (rgb - mean)
+// (sums, not concatenations), then the mean over the final 7x7 (14x14 tiny) map and fc -> 136. Every relu that
+// feeds a depthwise conv runs inside it (conv2d inputRelu). Input: (rgb - mean)
 // / 255 (unlike the recognition net's / 256). conv0 of the first block is a 'same' conv whose bottom / right zero
 // padding lives in the normalised space, so the normalisation cannot fold into it: it runs as one 1x1 depthwise
 // conv (bias -mean, bnScale 1/255), exactly (x - mean) * (1/255).
@@ -122,33 +123,32 @@ export class FaceLandmarkNet {
     return this.blocks.length === 3;
   }
 
-  private sep(x: Tensor, c: SepConv, stride: number, act: 'relu' | 'none'): Tensor {
+  /** Depthwise-separable conv of relu(x) (inputRelu, fused into the depthwise conv) or of x. */
+  private sep(x: Tensor, c: SepConv, stride: number, act: 'relu' | 'none', inputRelu: boolean): Tensor {
     const e = this.engine;
     const cin = x.shape[3]!;
-    const d = conv2d(e, x, c.depthwise, { strides: stride, padding: 'same', groups: cin });
+    const d = conv2d(e, x, c.depthwise, { strides: stride, padding: 'same', groups: cin, inputRelu });
     return consume(d, () => conv2d(e, d, c.pointwise, { activation: act }, { bias: c.bias }));
   }
 
-  private reluSep(s: Tensor, c: SepConv): Tensor {
-    const inp = activation(this.engine, s, { activation: 'relu' });
-    return consume(inp, () => this.sep(inp, c, 1, 'none'));
-  }
-
+  /**
+   * One dense block on relu(x) (block 0: on x). Returns the block's raw running sum s; its output is relu(s),
+   * which the next block's depthwise conv applies as it reads (inputRelu) and forward() applies once at the end.
+   */
   private dense(x: Tensor, b: DenseBlock): Tensor {
     const e = this.engine;
     const out1 =
       'filter' in b.conv0
         ? conv2d(e, x, b.conv0.filter, { strides: 2, padding: 'same', activation: 'relu' }, { bias: b.conv0.bias })
-        : this.sep(x, b.conv0, 2, 'relu');
-    // Running sum s_k = out1 + ... + out_k; each next conv reads relu(s_k), the block returns relu(s_last).
-    // s_1 = out1 is already relu'd: the first conv reads it as is (one dispatch fewer per block).
+        : this.sep(x, b.conv0, 2, 'relu', true);
+    // Running sum s_k = out1 + ... + out_k; each next conv reads relu(s_k). s_1 = out1 is relu'd already.
     let sum = out1;
     for (const c of b.rest) {
       const s = sum;
-      const out = s === out1 ? this.sep(s, c, 1, 'none') : this.reluSep(s, c);
+      const out = this.sep(s, c, 1, 'none', s !== out1);
       sum = consume([s, out], () => add(e, s, out));
     }
-    return consume(sum, () => activation(e, sum, { activation: 'relu' }));
+    return sum;
   }
 
   /**
@@ -167,8 +167,9 @@ export class FaceLandmarkNet {
       const inp = out;
       out = consume(inp, () => this.dense(inp, b));
     }
+    const sum = out;
+    const last = consume(sum, () => activation(e, sum, { activation: 'relu' }));
     // face-api's avgPool 7x7/2 (14x14/2 tiny) 'valid' covers the whole final map: a global mean.
-    const last = out;
     const pooled = consume(last, () => globalAvgPool(e, last));
     return consume(pooled, () => matmul(e, pooled, this.fc.weights, {}, { bias: this.fc.bias }));
   }

@@ -1,6 +1,6 @@
 // facegpu train-detector and detect --model, run in-process (runCli) on a tiny labelled folder of dlib-johns chips:
 // the model file is written, detect --model finds one named face a chip, and bad labels exit with code 3.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -55,9 +55,12 @@ describe('facegpu train-detector / detect --model', () => {
     console.info(`train-detector loss curve ${doc.loss.join(', ')}`);
     expect(doc.loss[5]).toBeLessThan(0.7 * doc.loss[0]);
     expect(existsSync(model)).toBe(true);
-    const d = await cli(['detect', '--model', model, chips[0]!, '--min-score', '0.01', '--json', '--no-progress', '--backend', 'wasm']);
+    const out = join(dir, 'out');
+    const d = await cli(['detect', '--model', model, chips[0]!, '--min-score', '0.01', '--json', '--no-progress', '--backend', 'wasm', '--out', out]);
     expect(d.code).toBe(0);
     const det = JSON.parse(d.out);
+    expect(existsSync(det.files[0].png)).toBe(true);
+    expect(JSON.parse(readFileSync(det.files[0].json, 'utf8')).faces).toEqual(det.files[0].faces);
     expect(det.files).toHaveLength(1);
     expect(det.files[0].faces.length).toBeGreaterThan(0);
     expect(['John_Salley', 'John_Simm']).toContain(det.files[0].faces[0].label);

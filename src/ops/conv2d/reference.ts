@@ -22,7 +22,10 @@ export function conv2dReference(_: unknown, args: KernelArgs<Float64Array, Conv2
               if (ix < 0 || ix >= a.w) continue;
               const xBase = ((b * a.h + iy) * a.w + ix) * a.cin + g * a.cinG;
               const fBase = (ky * a.kw + kx) * a.cinG * a.cout + co;
-              for (let ci = 0; ci < a.cinG; ci++) acc += x![xBase + ci]! * f![fBase + ci * a.cout]!;
+              for (let ci = 0; ci < a.cinG; ci++) {
+                const v = x![xBase + ci]!;
+                acc += (a.inputRelu ? Math.max(0, v) : v) * f![fBase + ci * a.cout]!;
+              }
             }
           }
           if (bias) acc += bias[co]!;

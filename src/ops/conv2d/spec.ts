@@ -24,6 +24,11 @@ export interface Conv2dAttrs extends EpilogueAttrs {
    * and re-reading the full-size map (TinyFaceDetector's 414x414x16 conv0 output: 11 MB).
    */
   maxPool?: Conv2dMaxPool;
+  /**
+   * Depthwise convs only: the conv reads relu(x) instead of x (default false), so a relu feeding a depthwise
+   * conv (FaceLandmark68Net's dense blocks) costs no pass of its own.
+   */
+  inputRelu?: boolean;
 }
 
 /** maxPool attributes fused into a conv (maxPool's own, less dilations and ceilMode). */
@@ -61,10 +66,12 @@ export interface Conv2dNorm extends Epilogue {
   hasPrelu: boolean;
   /** The fused max pool over the conv output [n, oh, ow, cout] (undefined: none); the op's output is its output. */
   pool?: PoolNorm;
+  /** Read relu(x) (depthwise only). */
+  inputRelu: boolean;
 }
 
 const OP = 'conv2d';
-const KEYS = ['strides', 'padding', 'dilations', 'groups', 'activation', 'alpha', 'maxPool'];
+const KEYS = ['strides', 'padding', 'dilations', 'groups', 'activation', 'alpha', 'maxPool', 'inputRelu'];
 const POOL_KEYS = ['windowSize', 'strides', 'padding'];
 const EXTRAS = ['bias', 'bnScale', 'bnShift'] as const;
 
@@ -126,17 +133,22 @@ export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: C
     pool = pp.attrs;
     outShape = pp.outShapes[0]!;
   }
+  const inputRelu = a.inputRelu ?? false;
+  if (typeof inputRelu !== 'boolean') fail(OP, `inputRelu must be a boolean, got ${JSON.stringify(inputRelu)}`);
+  const depthwise = cinG === 1 && groups > 1;
+  if (inputRelu && !depthwise) fail(OP, `inputRelu is supported for depthwise convs only (groups = input channels), got groups=${groups} with ${cin} input channels`);
   return {
     attrs: {
       ...epi,
       n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, padT, padB, padL, padR, groups, cinG,
       coutG: cout / groups,
-      depthwise: cinG === 1 && groups > 1,
+      depthwise,
       hasBias: !!inShapes[2],
       hasScale: !!inShapes[3],
       hasShift: !!inShapes[4],
       hasPrelu: !!inShapes[5],
       pool,
+      inputRelu,
     },
     outShapes: [outShape],
   };

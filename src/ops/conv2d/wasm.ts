@@ -112,8 +112,9 @@ function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['
   const out = output.ptr;
   if (a.depthwise) {
     const minRows = Math.ceil(MIN_CHUNK_MACS_DW / (a.ow * macsPerPixel));
-    be.withScratch([params.length], (p) => {
-      writeI32(be, p, params);
+    const dwParams = [...params, a.inputRelu ? 1 : 0];
+    be.withScratch([dwParams.length], (p) => {
+      writeI32(be, p, dwParams);
       const run = [x!.ptr, f!.ptr, out, p, ...extras, a.alpha];
       be.parallel('conv2d_f32_nhwc_dw_simd', rows, minRows, (first, count) => [...run, first, first + count], chunkCount(rows, be.threads, minRows));
     });

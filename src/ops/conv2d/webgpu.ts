@@ -1,6 +1,8 @@
 import { grid, type GpuStorage, type WebGpuBackend } from '../../runtime/backends/webgpu.js';
 import type { KernelArgs } from '../../runtime/op.js';
 import { poolWebGpu } from '../pool/webgpu.js';
+import { activationOp } from '../activation/index.js';
+import { prepareActivation } from '../activation/spec.js';
 import type { Conv2dNorm } from './spec.js';
 import { splitFor, withSplit, type Extras } from './split-k.js';
 
@@ -41,6 +43,19 @@ function params(a: Conv2dNorm, rowStride: number): ArrayBuffer {
  */
 export function conv2dWebGpu(be: WebGpuBackend, args: KernelArgs<GpuStorage, Conv2dNorm>): void {
   const { inputs, outputs, attrs: a } = args;
+  if (a.inputRelu && !vec4Depthwise(a)) {
+    // inputRelu outside conv2d_depthwise: relu x into a temporary, then the plain conv on it.
+    const xShape = [a.n, a.h, a.w, a.cin];
+    const relu = prepareActivation([xShape], { activation: 'relu' });
+    const rx = be.alloc(a.n * a.h * a.w * a.cin);
+    try {
+      activationOp.kernels.webgpu!(be, { inputs: [inputs[0]], inShapes: [xShape], outputs: [rx], outShapes: relu.outShapes, attrs: relu.attrs });
+      conv2dWebGpu(be, { ...args, inputs: [rx, ...inputs.slice(1)], attrs: { ...a, inputRelu: false } });
+    } finally {
+      be.release(rx);
+    }
+    return;
+  }
   if (!a.pool) {
     convInto(be, inputs, outputs[0]!, a);
     return;
@@ -54,6 +69,9 @@ export function conv2dWebGpu(be: WebGpuBackend, args: KernelArgs<GpuStorage, Con
     be.release(tmp);
   }
 }
+
+/** The dedicated depthwise kernel's case: multiplier 1, channels % 4 (it also handles inputRelu). */
+const vec4Depthwise = (a: Conv2dNorm) => a.depthwise && a.coutG === 1 && a.cout % 4 === 0;
 
 function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>['inputs'], out: GpuStorage, a: Conv2dNorm): void {
   const [x, f, bias, scale, shift, prelu] = inputs;
@@ -78,7 +96,7 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
   };
   const pixelBlocks = Math.ceil(m / PIX);
 
-  if (a.depthwise && a.coutG === 1 && a.cout % 4 === 0) {
+  if (vec4Depthwise(a)) {
     // Row kernels for 3-wide windows: 8 pixels per invocation at x stride 1, 4 at stride 2; `main` otherwise.
     const row = a.kw === 3 && a.dw === 1 ? ({ 1: ['row8', 8], 2: ['row4s2', 4] } as const)[a.sw as 1 | 2] : undefined;
     const blocks = row ? a.n * a.oh * Math.ceil(a.ow / row[1]) : pixelBlocks;
@@ -86,7 +104,7 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
     be.dispatch({
       shader: 'conv2d_depthwise',
       entryPoint: row ? row[0] : 'main',
-      constants: { ...common, C: a.cout },
+      constants: { ...common, C: a.cout, IN_RELU: a.inputRelu },
       bindings,
       uniforms: params(a, gx * WG),
       workgroups: [gx, gy],

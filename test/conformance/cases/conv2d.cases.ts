@@ -146,6 +146,12 @@ export const conv2dCases: OpCase[] = [
   // Depthwise 3-wide windows at stride 1: runs of 4 interior pixels (wasm dw3_4x4) plus clipped borders and tails.
   conv('depthwise 3x3 C=16 same on 5x23 (4-pixel runs + tail)', [1, 5, 23, 16], [3, 3, 1, 16], { groups: 16, padding: 'same' }, { bias: true }),
   conv('depthwise 3x3 C=8 valid batch 2 on 4x14, pads [0,1,2,0]', [2, 4, 14, 8], [3, 3, 1, 8], { groups: 8, padding: [0, 1, 2, 0], activation: 'relu' }),
+  // inputRelu (depthwise reads relu(x)): inputs in [-1, 1], so about half the taps are clamped.
+  conv('inputRelu depthwise 3x3 C=16 same on 5x23', [1, 5, 23, 16], [3, 3, 1, 16], { groups: 16, padding: 'same', inputRelu: true }, { bias: true }),
+  conv('inputRelu depthwise 3x3 stride 2 same C=8 on 9x10', [1, 9, 10, 8], [3, 3, 1, 8], { groups: 8, strides: 2, padding: 'same', inputRelu: true }),
+  conv('inputRelu depthwise C=6 (not a multiple of 4), relu6', [1, 6, 7, 6], [3, 3, 1, 6], { groups: 6, padding: 'same', inputRelu: true, activation: 'relu6' }),
+  conv('inputRelu depthwise multiplier 2 C=4', [1, 6, 6, 4], [3, 3, 1, 8], { groups: 4, padding: 'same', inputRelu: true }, { bias: true }),
+  conv('inputRelu depthwise 5x5 dilation 2 batch 2, maxPool 2', [2, 9, 9, 12], [5, 5, 1, 12], { groups: 12, dilations: 2, padding: 'same', inputRelu: true, maxPool: { windowSize: 2 } }),
   // Fused max pool (maxPool attr): non-overlapping windows run fused on wasm; others pool a temporary.
   conv('maxPool 2/2 same fused: 3x3 valid 3->16 leakyRelu on 13x13 (TinyFaceDetector conv0, odd map)', [1, 13, 13, 3], [3, 3, 3, 16],
     { activation: 'leakyRelu', alpha: 0.1, maxPool: { windowSize: 2, strides: 2, padding: 'same' } }, { bias: true }),
@@ -196,6 +202,8 @@ export const conv2dBadCases: BadCase[] = [
   bad('bnShift of the wrong length', [X, F, null, null, { shape: [9] }], {}, /conv2d: bnShift \[9\] must hold 8 values/),
   bad('preluAlpha of the wrong length', [X, F, null, null, null, { shape: [3] }], { activation: 'prelu' }, /conv2d: preluAlpha \[3\] must hold 8 values/),
   bad('prelu without preluAlpha', [X, F], { activation: 'prelu' }, /conv2d: activation 'prelu' needs a preluAlpha input of 8 values/),
+  bad('inputRelu on a dense conv', [X, F], { inputRelu: true }, /conv2d: inputRelu is supported for depthwise convs only \(groups = input channels\), got groups=1 with 4 input channels/),
+  bad('inputRelu not a boolean', [X, { shape: [3, 3, 1, 4] }], { groups: 4, inputRelu: 1 }, /conv2d: inputRelu must be a boolean, got 1/),
   bad('maxPool not an object', [X, F], { maxPool: 2 }, /conv2d: maxPool must be an object of maxPool attributes, got 2/),
   bad('maxPool unknown key', [X, F], { maxPool: { windowSize: 2, dilations: 2 } }, /conv2d maxPool: unknown option 'dilations'/),
   bad('maxPool without windowSize', [X, F], { maxPool: {} }, /maxPool: windowSize is required/),
