@@ -198,11 +198,13 @@ export class Sequential {
   /**
    * Runs the model: x is a tensor [batch, ...inputShape], host data (a Float32Array with `shape`, or nested
    * arrays), validated first (rank, steps, features; host data also for ragged rows and NaN / Infinity).
-   * Returns the output tensor (read it with `.data()`, dispose it when done).
+   * `options`: x's shape (for a flat Float32Array), or { shape?, initialState? } (Keras initial_state by
+   * recurrent layer name). Returns the output tensor (read it with `.data()`, dispose it when done).
    */
   predict(x: DataInput, options?: readonly number[] | SequentialPredictOptions): Tensor {
     this.checkOpen('predict');
-    const o: SequentialPredictOptions = Array.isArray(options) ? { shape: options as readonly number[] } : ((checkOptions('predict', options, ['shape', 'initialState']) as SequentialPredictOptions) ?? {});
+    const o: SequentialPredictOptions =
+      Array.isArray(options) || ArrayBuffer.isView(options) ? { shape: Array.from(options as ArrayLike<number>) } : ((checkOptions('predict', options, ['shape', 'initialState']) as SequentialPredictOptions) ?? {});
     const made: Tensor[] = [];
     try {
       let t: Tensor;
