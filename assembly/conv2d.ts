@@ -13,8 +13,10 @@ const P_SH = 9, P_SW = 10, P_DH = 11, P_DW = 12, P_PADT = 13, P_PADL = 14, P_GRO
 const P_COUTG = 17, P_ACT = 18;
 // The fused max pool (conv2d_maxpool_f32_nhwc_4x8_simd only): window, stride, pads, pooled size.
 const P_PKH = 19, P_PKW = 20, P_PSH = 21, P_PSW = 22, P_PPADT = 23, P_PPADL = 24, P_POH = 25, P_POW = 26;
-// Depthwise only: read relu(x) (conv2d's inputRelu).
-const P_DW_INRELU = 19;
+// The residual input's pointer (0: none), added before the activation: dense kernels, and depthwise.
+const P_RES = 27;
+// Depthwise only: read relu(x) (conv2d's inputRelu); its residual pointer.
+const P_DW_INRELU = 19, P_DW_RES = 20;
 
 /** An x load, through relu when `relu` (a literal at every inlined call site, so no branch remains). */
 // @ts-ignore: decorator
@@ -38,15 +40,18 @@ function prm(p: usize, i: i32): i32 {
 // build): tiles apply it in registers as they store, so no second pass re-reads the output.
 let eBias: usize = 0, eScale: usize = 0, eShift: usize = 0, ePrelu: usize = 0, eAct: i32 = 0, eAlpha: f32 = 0;
 let eOn = false;
+/** residual - out (wrapping): the residual of the output at address q is at q + eRes. */
+let eRes: usize = 0, eHasRes = false;
 
 /** The epilogue on 4 channels at byte offset k of the per-channel extras. */
 // @ts-ignore: decorator
 @inline
-function epi4(v0: v128, k: usize): v128 {
+function epi4(v0: v128, k: usize, q: usize): v128 {
   let v = v0;
   if (eBias) v = f32x4.add(v, v128.load(eBias + k));
   if (eScale) v = f32x4.mul(v, v128.load(eScale + k));
   if (eShift) v = f32x4.add(v, v128.load(eShift + k));
+  if (eHasRes) v = f32x4.add(v, v128.load(q + eRes));
   return activate4(v, eAct, ePrelu ? v128.load(ePrelu + k) : f32x4.splat(eAlpha));
 }
 
@@ -57,10 +62,10 @@ function store4e(p: usize, v: v128, n: i32, k: usize): void {
   if (!eOn) {
     storeN(p, v, n);
   } else if (n >= 4) {
-    v128.store(p, epi4(v, k));
+    v128.store(p, epi4(v, k, p));
   } else {
     storeN(p, v, n);
-    conv_epilogue(p, 1, n, eBias ? eBias + k : 0, eScale ? eScale + k : 0, eShift ? eShift + k : 0, ePrelu ? ePrelu + k : 0, eAct, eAlpha);
+    conv_epilogue(p, 1, n, eBias ? eBias + k : 0, eScale ? eScale + k : 0, eShift ? eShift + k : 0, ePrelu ? ePrelu + k : 0, eAct, eAlpha, eHasRes ? p + eRes : 0);
   }
 }
 
@@ -69,8 +74,8 @@ function store4e(p: usize, v: v128, n: i32, k: usize): void {
 @inline
 function store8e(p: usize, a: v128, b: v128, n: i32, k: usize): void {
   if (eOn && n >= 8) {
-    v128.store(p, epi4(a, k));
-    v128.store(p, epi4(b, k + 16), 16);
+    v128.store(p, epi4(a, k, p));
+    v128.store(p, epi4(b, k + 16, p + 16), 16);
     return;
   }
   store4e(p, a, min(n, 4), k);
@@ -106,6 +111,8 @@ function tapHi(i0: i32, d: i32, kn: i32, size: i32): i32 {
  * 4 output pixels (x pixel stride xps bytes) x 8 channels; all kw taps valid, nky rows. xp/wp at the first
  * valid row; xrs/xcs: bytes between tap rows/columns in x; wrs: bytes between tap rows in the packed filter.
  */
+// @ts-ignore: decorator
+@inline
 function conv_4x8(xp: usize, xps: usize, xrs: usize, xcs: usize, nky: i32, kw: i32, cinG: i32, wp: usize, wrs: usize, op: usize, ops: usize, n: i32, k: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
@@ -218,8 +225,8 @@ function conv_1x4(xp: usize, xrs: usize, xcs: usize, nky: i32, nkx: i32, cinG: i
  * Bias, folded batch-norm (scale, shift) and activation over `pixels` x `cout` values in place; absent extras
  * are 0 pointers. Skipped entirely when there is nothing to do.
  */
-function conv_epilogue(p: usize, pixels: i32, cout: i32, bias: usize, scale: usize, shift: usize, prelu: usize, act: i32, alpha: f32): void {
-  if (!bias && !scale && !shift && act == 0) return;
+function conv_epilogue(p: usize, pixels: i32, cout: i32, bias: usize, scale: usize, shift: usize, prelu: usize, act: i32, alpha: f32, res: usize): void {
+  if (!bias && !scale && !shift && !res && act == 0) return;
   const va = f32x4.splat(alpha);
   for (let px = 0; px < pixels; px++) {
     const row = p + (<usize>(px * cout) << 2);
@@ -230,6 +237,7 @@ function conv_epilogue(p: usize, pixels: i32, cout: i32, bias: usize, scale: usi
       if (bias) v = f32x4.add(v, v128.load(bias + k));
       if (scale) v = f32x4.mul(v, v128.load(scale + k));
       if (shift) v = f32x4.add(v, v128.load(shift + k));
+      if (res) v = f32x4.add(v, v128.load(res + (row - p) + k));
       v128.store(row + k, activate4(v, act, prelu ? v128.load(prelu + k) : va));
     }
     for (; c < cout; c++) {
@@ -238,6 +246,7 @@ function conv_epilogue(p: usize, pixels: i32, cout: i32, bias: usize, scale: usi
       if (bias) v += load<f32>(bias + k);
       if (scale) v *= load<f32>(scale + k);
       if (shift) v += load<f32>(shift + k);
+      if (res) v += load<f32>(res + (row - p) + k);
       store<f32>(row + k, activate(v, act, prelu ? load<f32>(prelu + k) : alpha));
     }
   }
@@ -304,7 +313,10 @@ function conv_rows(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale
   ePrelu = prelu;
   eAct = act;
   eAlpha = alpha;
-  eOn = bias != 0 || scale != 0 || shift != 0 || act != 0;
+  const res = <usize>prm(p, P_RES);
+  eHasRes = res != 0;
+  eRes = res - out;
+  eOn = bias != 0 || scale != 0 || shift != 0 || act != 0 || eHasRes;
   const kwT = rowFlat ? 1 : kw;
   const cinT = rowFlat ? kw * cinG : cinG;
   for (let r = r0; r < r1; r++) {
@@ -462,6 +474,7 @@ function dw_rows(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: u
   const cout = prm(p, P_COUT), kh = prm(p, P_KH), kw = prm(p, P_KW), sh = prm(p, P_SH), sw = prm(p, P_SW);
   const dh = prm(p, P_DH), dw = prm(p, P_DW), padT = prm(p, P_PADT), padL = prm(p, P_PADL);
   const mult = prm(p, P_COUTG), act = prm(p, P_ACT);
+  const res = <usize>prm(p, P_DW_RES);
   const xrs = <usize>(dh * w * cin) << 2;
   const xcs = <usize>(dw * cin) << 2;
   const wrs = <usize>(kw * cout) << 2;
@@ -556,6 +569,6 @@ function dw_rows(x: usize, f: usize, out: usize, p: usize, bias: usize, scale: u
         }
       }
     }
-    conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha);
+    conv_epilogue(orow, ow, cout, bias, scale, shift, prelu, act, alpha, res ? res + (orow - out) : 0);
   }
 }

@@ -28,6 +28,7 @@ override HAS_BIAS: bool = false;
 override HAS_SCALE: bool = false;
 override HAS_SHIFT: bool = false;
 override PRELU: bool = false;
+override RESIDUAL: bool = false;  // conv2d's residual input, added before the activation (binding 7)
 override CIN4: u32 = CIN / 4u;
 override COUT4: u32 = COUT / 4u;
 override STEPS: u32 = KH * KW * CIN4;  // K in 4-channel steps
@@ -41,7 +42,8 @@ override STEPS: u32 = KH * KW * CIN4;  // K in 4-channel steps
 @group(0) @binding(4) var<storage, read> shift: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> slope: array<vec4<f32>>;
 @group(0) @binding(6) var<storage, read_write> out: array<vec4<f32>>;
-@group(0) @binding(7) var<uniform> p: Params;
+@group(0) @binding(7) var<storage, read> res: array<vec4<f32>>;
+@group(0) @binding(8) var<uniform> p: Params;
 
 // Four filter rows (4 input channels) of one vec4 output-channel block.
 struct W4 { r0: vec4<f32>, r1: vec4<f32>, r2: vec4<f32>, r3: vec4<f32> }
@@ -50,11 +52,13 @@ fn mac(acc: vec4<f32>, xv: vec4<f32>, w: W4) -> vec4<f32> {
   return fma(vec4<f32>(xv.w), w.r3, fma(vec4<f32>(xv.z), w.r2, fma(vec4<f32>(xv.y), w.r1, fma(vec4<f32>(xv.x), w.r0, acc))));
 }
 
-fn epilogue(v0: vec4<f32>, cb: u32) -> vec4<f32> {
+// The epilogue of output vec4 o (channel block cb).
+fn epilogue(v0: vec4<f32>, cb: u32, o: u32) -> vec4<f32> {
   var v = v0;
   if (HAS_BIAS) { v += bias[cb]; }
   if (HAS_SCALE) { v *= scale[cb]; }
   if (HAS_SHIFT) { v += shift[cb]; }
+  if (RESIDUAL) { v += res[o]; }
   var a = vec4<f32>(p.alpha);
   if (PRELU) { a = slope[cb]; }
   return activate4(v, a);
@@ -74,11 +78,11 @@ fn store(m: u32, cb0: u32, sl: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>,
     return;
   }
   let o = m * COUT4 + cb0;
-  out[o] = epilogue(a0, cb0);
-  if (CB > 1u) { out[o + 1u] = epilogue(a1, cb0 + 1u); }
+  out[o] = epilogue(a0, cb0, o);
+  if (CB > 1u) { out[o + 1u] = epilogue(a1, cb0 + 1u, o + 1u); }
   if (CB > 3u) {
-    out[o + 2u] = epilogue(a2, cb0 + 2u);
-    out[o + 3u] = epilogue(a3, cb0 + 3u);
+    out[o + 2u] = epilogue(a2, cb0 + 2u, o + 2u);
+    out[o + 3u] = epilogue(a3, cb0 + 3u, o + 3u);
   }
 }
 

@@ -18,7 +18,6 @@ import type { Tensor } from '../runtime/tensor.js';
 import { shapeStr } from '../runtime/shape.js';
 import { conv2d } from '../ops/conv2d/index.js';
 import { globalAvgPool } from '../ops/pool/index.js';
-import { add } from '../ops/binary/index.js';
 import { activation } from '../ops/activation/index.js';
 import { matmul } from '../ops/matmul/index.js';
 import { expectAllTaken } from '../nn/weights/take.js';
@@ -123,12 +122,15 @@ export class FaceLandmarkNet {
     return this.blocks.length === 3;
   }
 
-  /** Depthwise-separable conv of relu(x) (inputRelu, fused into the depthwise conv) or of x. */
-  private sep(x: Tensor, c: SepConv, stride: number, act: 'relu' | 'none', inputRelu: boolean): Tensor {
+  /**
+   * Depthwise-separable conv of relu(x) (inputRelu, fused into the depthwise conv) or of x, plus `residual` (fused
+   * into the pointwise conv).
+   */
+  private sep(x: Tensor, c: SepConv, stride: number, act: 'relu' | 'none', inputRelu: boolean, residual?: Tensor): Tensor {
     const e = this.engine;
     const cin = x.shape[3]!;
     const d = conv2d(e, x, c.depthwise, { strides: stride, padding: 'same', groups: cin, inputRelu });
-    return consume(d, () => conv2d(e, d, c.pointwise, { activation: act }, { bias: c.bias }));
+    return consume(d, () => conv2d(e, d, c.pointwise, { activation: act }, { bias: c.bias, residual }));
   }
 
   /**
@@ -141,12 +143,12 @@ export class FaceLandmarkNet {
       'filter' in b.conv0
         ? conv2d(e, x, b.conv0.filter, { strides: 2, padding: 'same', activation: 'relu' }, { bias: b.conv0.bias })
         : this.sep(x, b.conv0, 2, 'relu', true);
-    // Running sum s_k = out1 + ... + out_k; each next conv reads relu(s_k). s_1 = out1 is relu'd already.
+    // Running sum s_k = out1 + ... + out_k: each next conv reads relu(s_k) (s_1 = out1 is relu'd already) and
+    // adds s_k to its output as it writes it.
     let sum = out1;
     for (const c of b.rest) {
       const s = sum;
-      const out = this.sep(s, c, 1, 'none', s !== out1);
-      sum = consume([s, out], () => add(e, s, out));
+      sum = consume(s, () => this.sep(s, c, 1, 'none', s !== out1, s));
     }
     return sum;
   }

@@ -202,7 +202,7 @@ export class FaceRecognitionNet {
     }
   }
 
-  private conv(x: Tensor, l: ConvLayer, attrs: Conv2dAttrs): Tensor {
+  private conv(x: Tensor, l: ConvLayer, attrs: Conv2dAttrs, residual?: Tensor): Tensor {
     const e = this.engine;
     if (l.form === 'gemm') {
       const { strides, padding } = attrs;
@@ -210,13 +210,17 @@ export class FaceRecognitionNet {
       return consume(cols, () => matmul(e, cols, l.weights, { activation: attrs.activation }, { bias: l.bias }));
     }
     const a: Conv2dAttrs = l.form === 'centre' ? { ...attrs, padding: 'valid' } : attrs;
-    return conv2d(e, x, l.filter, a, { bias: l.bias, bnScale: l.scale, bnShift: l.shift });
+    return conv2d(e, x, l.filter, a, { bias: l.bias, bnScale: l.scale, bnShift: l.shift, residual });
   }
 
   /** relu(conv2(conv1(x)) + shortcut): the shortcut is x, or for a down block x avg-pooled 2x2 and zero-padded. */
   private residual(x: Tensor, b: Residual): Tensor {
     const e = this.engine;
     const h = this.conv(x, b.conv1, b.down ? { strides: 2, padding: 'valid', activation: 'relu' } : { padding: 'same', activation: 'relu' });
+    if (!b.down && b.conv2.form !== 'gemm') {
+      // relu(conv2 + x) in one conv: the shortcut rides in as conv2d's residual.
+      return consume(h, () => this.conv(h, b.conv2, { padding: 'same', activation: 'relu' }, x));
+    }
     let out = consume(h, () => this.conv(h, b.conv2, { padding: 'same' }));
     let short = x;
     if (b.down) {

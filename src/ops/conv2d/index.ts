@@ -9,16 +9,18 @@ import { conv2dWebGpu } from './webgpu.js';
 
 export type { Conv2dAttrs, Conv2dNorm, Conv2dPadding } from './spec.js';
 
-/** Per-output-channel tensors fused into the conv: y = act(((conv + bias) * bnScale) + bnShift). */
+/** Tensors fused into the conv: y = act(((conv + bias) * bnScale) + bnShift + residual). */
 export interface Conv2dExtras {
   bias?: Tensor;
   bnScale?: Tensor;
   bnShift?: Tensor;
   /** Slopes for activation 'prelu', one per output channel. */
   preluAlpha?: Tensor;
+  /** Added before the activation (a ResNet / dense-block shortcut), shape [n, oh, ow, cout]; not with maxPool. */
+  residual?: Tensor;
 }
 
-/** Inputs: [x NHWC, filter HWIO, bias?, bnScale?, bnShift?, preluAlpha?]. */
+/** Inputs: [x NHWC, filter HWIO, bias?, bnScale?, bnShift?, preluAlpha?, residual?]. */
 export const conv2dOp = defineOp<Conv2dAttrs, Conv2dNorm>({
   name: 'conv2d',
   prepare: prepareConv2d,
@@ -30,6 +32,6 @@ export const conv2dOp = defineOp<Conv2dAttrs, Conv2dNorm>({
  * optional fused epilogue (bias, folded batch-norm, activation). groups = cin is depthwise.
  */
 export function conv2d(engine: Engine, x: Tensor, filter: Tensor, attrs: Conv2dAttrs = {}, extras: Conv2dExtras = {}): Tensor {
-  checkKeys('conv2d', extras, ['bias', 'bnScale', 'bnShift', 'preluAlpha']);
-  return engine.run1(conv2dOp, [x, filter, extras.bias, extras.bnScale, extras.bnShift, extras.preluAlpha], attrs);
+  checkKeys('conv2d', extras, ['bias', 'bnScale', 'bnShift', 'preluAlpha', 'residual']);
+  return engine.run1(conv2dOp, [x, filter, extras.bias, extras.bnScale, extras.bnShift, extras.preluAlpha, extras.residual], attrs);
 }

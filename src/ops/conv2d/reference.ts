@@ -6,7 +6,7 @@ import type { Conv2dNorm } from './spec.js';
 /** Direct convolution in f64, one output element at a time, then the fused epilogue (and the fused max pool). */
 export function conv2dReference(_: unknown, args: KernelArgs<Float64Array, Conv2dNorm>): void {
   const { inputs, outputs, attrs: a } = args;
-  const [x, f, bias, scale, shift, prelu] = inputs;
+  const [x, f, bias, scale, shift, prelu, res] = inputs;
   const out = a.pool ? new Float64Array(a.n * a.oh * a.ow * a.cout) : outputs[0]!;
   for (let b = 0; b < a.n; b++) {
     for (let oy = 0; oy < a.oh; oy++) {
@@ -31,7 +31,9 @@ export function conv2dReference(_: unknown, args: KernelArgs<Float64Array, Conv2
           if (bias) acc += bias[co]!;
           if (scale) acc *= scale[co]!;
           if (shift) acc += shift[co]!;
-          out[((b * a.oh + oy) * a.ow + ox) * a.cout + co] = activateRef(acc, a.activation, prelu ? prelu[co]! : a.alpha);
+          const o = ((b * a.oh + oy) * a.ow + ox) * a.cout + co;
+          if (res) acc += res[o]!;
+          out[o] = activateRef(acc, a.activation, prelu ? prelu[co]! : a.alpha);
         }
       }
     }

@@ -8,7 +8,8 @@ export type Conv2dPadding = 'same' | 'valid' | [top: number, bottom: number, lef
 
 /**
  * conv2d attributes (tfjs conventions). x NHWC, filter HWIO `[kh, kw, cin / groups, cout]`. Fused epilogue:
- * y = act(((conv + bias) * bnScale) + bnShift), each extra optional and per output channel.
+ * y = act(((conv + bias) * bnScale) + bnShift + residual), each extra optional; bias, bnScale and bnShift per output
+ * channel, the residual a tensor of the output's shape.
  */
 export interface Conv2dAttrs extends EpilogueAttrs {
   /** Default 1. */
@@ -68,6 +69,8 @@ export interface Conv2dNorm extends Epilogue {
   pool?: PoolNorm;
   /** Read relu(x) (depthwise only). */
   inputRelu: boolean;
+  /** A residual input [n, oh, ow, cout] added before the activation. */
+  hasResidual: boolean;
 }
 
 const OP = 'conv2d';
@@ -93,7 +96,7 @@ function pads(padding: unknown, h: number, w: number, kh: number, kw: number, s:
   return padding.map((p, i) => int(OP, `padding ${names[i]}`, p, undefined, 0)) as [number, number, number, number];
 }
 
-/** Inputs: [x, filter, bias?, bnScale?, bnShift?, preluAlpha?]. */
+/** Inputs: [x, filter, bias?, bnScale?, bnShift?, preluAlpha?, residual?]. */
 export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: Conv2dAttrs): { attrs: Conv2dNorm; outShapes: Shape[] } {
   const a = attrs ?? {};
   if (typeof a !== 'object') fail(OP, `attributes must be an object, got ${String(a)}`);
@@ -133,6 +136,13 @@ export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: C
     pool = pp.attrs;
     outShape = pp.outShapes[0]!;
   }
+  const res = inShapes[6];
+  if (res) {
+    if (pool) fail(OP, 'a residual input cannot be combined with maxPool');
+    if (res.length !== 4 || res[0] !== n || res[1] !== oh || res[2] !== ow || res[3] !== cout) {
+      fail(OP, `residual ${shapeStr(res)} must have the conv output's shape [${n}, ${oh}, ${ow}, ${cout}]`);
+    }
+  }
   const inputRelu = a.inputRelu ?? false;
   if (typeof inputRelu !== 'boolean') fail(OP, `inputRelu must be a boolean, got ${JSON.stringify(inputRelu)}`);
   const depthwise = cinG === 1 && groups > 1;
@@ -149,6 +159,7 @@ export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: C
       hasPrelu: !!inShapes[5],
       pool,
       inputRelu,
+      hasResidual: !!res,
     },
     outShapes: [outShape],
   };

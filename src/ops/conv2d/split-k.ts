@@ -20,21 +20,21 @@ export function splitFor(workgroups: number, steps: number): number {
   return s;
 }
 
-/** The per-channel extras (bias, bnScale, bnShift, preluAlpha), undefined where absent. */
-export type Extras = readonly [GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined];
+/** The extras (bias, bnScale, bnShift, preluAlpha per channel; the residual), undefined where absent. */
+export type Extras = readonly [GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined, GpuStorage | undefined];
 
 /** Second pass of a split-K conv: out = epilogue(sum of the `split` partial-sum slices in `part`). */
-function reduceSplits(be: WebGpuBackend, a: Conv2dNorm, part: GpuStorage, split: number, extras: Extras, out: GpuStorage): void {
+export function reduceSplits(be: WebGpuBackend, a: Conv2dNorm, part: GpuStorage, split: number, extras: Extras, out: GpuStorage): void {
   const m = a.n * a.oh * a.ow;
   const [gx, gy] = grid(Math.ceil((m * a.cout) / 4 / WG));
   const u = new ArrayBuffer(16);
   new Uint32Array(u, 0, 2).set([m, gx * WG]);
   new Float32Array(u, 8, 1)[0] = a.alpha;
-  const [bias, scale, shift, prelu] = extras;
+  const [bias, scale, shift, prelu, res] = extras;
   be.dispatch({
     shader: 'conv2d_reduce',
-    constants: { ACT: a.code, WG, COUT: a.cout, SPLIT: split, HAS_BIAS: a.hasBias, HAS_SCALE: a.hasScale, HAS_SHIFT: a.hasShift, PRELU: a.hasPrelu },
-    bindings: [part, bias ?? part, scale ?? part, shift ?? part, prelu ?? part, out],
+    constants: { ACT: a.code, WG, COUT: a.cout, SPLIT: split, HAS_BIAS: a.hasBias, HAS_SCALE: a.hasScale, HAS_SHIFT: a.hasShift, PRELU: a.hasPrelu, RESIDUAL: !!res },
+    bindings: [part, bias ?? part, scale ?? part, shift ?? part, prelu ?? part, out, res ?? part],
     uniforms: u,
     workgroups: [gx, gy],
   });

@@ -30,7 +30,7 @@ function isFlat(a: Conv2dNorm): boolean {
   return a.kh === 1 && a.kw === 1 && a.sh === 1 && a.sw === 1 && a.padT + a.padB + a.padL + a.padR === 0;
 }
 
-/** Param block layout read by assembly/conv2d.ts (P_* indices there). */
+/** Param block layout read by assembly/conv2d.ts (P_* indices there; callers append the kernel's own fields). */
 function paramList(a: Conv2dNorm, flat: boolean): number[] {
   // A GEMM runs as one output row of n*h*w pixels, so the 4-pixel tiles never stop at image row ends.
   const [n, h, w, oh, ow] = flat ? [1, 1, a.n * a.h * a.w, 1, a.n * a.h * a.w] : [a.n, a.h, a.w, a.oh, a.ow];
@@ -87,7 +87,7 @@ export function conv2dWasm(be: WasmBackend, args: KernelArgs<WasmStorage, Conv2d
 function convMaxPool(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['inputs'], out: WasmStorage, a: Conv2dNorm): void {
   const [x, f, bias, scale, shift, prelu] = inputs;
   const pool = a.pool!;
-  const params = [...paramList(a, false), pool.kh, pool.kw, pool.sh, pool.sw, pool.padTop, pool.padLeft, pool.oh, pool.ow];
+  const params = [...paramList(a, false), pool.kh, pool.kw, pool.sh, pool.sw, pool.padTop, pool.padLeft, pool.oh, pool.ow, 0];
   const rows = a.n * pool.oh;
   const minRows = Math.ceil(MIN_CHUNK_MACS / (pool.kh * a.ow * a.kh * a.kw * a.cinG * a.cout));
   const chunks = chunkCount(rows, be.threads, minRows);
@@ -103,16 +103,17 @@ function convMaxPool(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm
 }
 
 function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['inputs'], output: WasmStorage, a: Conv2dNorm): void {
-  const [x, f, bias, scale, shift, prelu] = inputs;
+  const [x, f, bias, scale, shift, prelu, res] = inputs;
   const flat = isFlat(a) && !a.depthwise;
   const params = paramList(a, flat);
+  const resPtr = res?.ptr ?? 0;
   const extras = [bias?.ptr ?? 0, scale?.ptr ?? 0, shift?.ptr ?? 0, prelu?.ptr ?? 0];
   const macsPerPixel = a.kh * a.kw * a.cinG * a.cout;
   const rows = a.n * a.oh;
   const out = output.ptr;
   if (a.depthwise) {
     const minRows = Math.ceil(MIN_CHUNK_MACS_DW / (a.ow * macsPerPixel));
-    const dwParams = [...params, a.inputRelu ? 1 : 0];
+    const dwParams = [...params, a.inputRelu ? 1 : 0, resPtr];
     be.withScratch([dwParams.length], (p) => {
       writeI32(be, p, dwParams);
       const run = [x!.ptr, f!.ptr, out, p, ...extras, a.alpha];
@@ -122,8 +123,10 @@ function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['
   }
   const minRows = Math.ceil(MIN_CHUNK_MACS / (a.ow * macsPerPixel));
   const pk = packedFilter(be, f!, a).ptr;
-  be.withScratch([params.length], (p) => {
-    writeI32(be, p, params);
+  // Dense block: P_RES at 27, after the (unused here) pool fields.
+  const denseParams = [...params, 0, 0, 0, 0, 0, 0, 0, 0, resPtr];
+  be.withScratch([denseParams.length], (p) => {
+    writeI32(be, p, denseParams);
     const run = [x!.ptr, pk, out, p, ...extras, a.alpha];
     if (flat) {
       const pixels = a.n * a.h * a.w;

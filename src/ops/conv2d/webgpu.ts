@@ -2,9 +2,10 @@ import { grid, type GpuStorage, type WebGpuBackend } from '../../runtime/backend
 import type { KernelArgs } from '../../runtime/op.js';
 import { poolWebGpu } from '../pool/webgpu.js';
 import { activationOp } from '../activation/index.js';
+import { binaryOp } from '../binary/index.js';
 import { prepareActivation } from '../activation/spec.js';
 import type { Conv2dNorm } from './spec.js';
-import { splitFor, withSplit, type Extras } from './split-k.js';
+import { reduceSplits, splitFor, withSplit, type Extras } from './split-k.js';
 
 const WG = 64;
 /** Output pixels per invocation (every kernel). */
@@ -56,6 +57,23 @@ export function conv2dWebGpu(be: WebGpuBackend, args: KernelArgs<GpuStorage, Con
     }
     return;
   }
+  if (a.hasResidual && !sgPath(be, a)) {
+    // Only conv2d_vec4_sg adds a residual itself: elsewhere the conv (no activation) into a temporary, then
+    // conv2d_reduce (SPLIT 1) adds the residual and applies the activation.
+    const tmp = be.alloc(a.n * a.oh * a.ow * a.cout);
+    try {
+      convInto(be, inputs.slice(0, 5), tmp, { ...a, activation: 'none', code: 0, hasPrelu: false, hasResidual: false });
+      if (a.cout % 4 === 0) {
+        const post = { ...a, hasBias: false, hasScale: false, hasShift: false };
+        reduceSplits(be, post, tmp, 1, [undefined, undefined, undefined, inputs[5], inputs[6]], outputs[0]!);
+      } else {
+        addActivate(be, a, tmp, inputs[6]!, inputs[5], outputs[0]!);
+      }
+    } finally {
+      be.release(tmp);
+    }
+    return;
+  }
   if (!a.pool) {
     convInto(be, inputs, outputs[0]!, a);
     return;
@@ -70,14 +88,35 @@ export function conv2dWebGpu(be: WebGpuBackend, args: KernelArgs<GpuStorage, Con
   }
 }
 
+/** out = act(y + residual) with the binary and activation kernels (channel counts conv2d_reduce cannot take). */
+function addActivate(be: WebGpuBackend, a: Conv2dNorm, y: GpuStorage, res: GpuStorage, prelu: GpuStorage | undefined, out: GpuStorage): void {
+  const shape = [a.n, a.oh, a.ow, a.cout];
+  const sum = binaryOp.prepare([shape, shape], { kind: 'add' });
+  if (a.code === 0) {
+    binaryOp.kernels.webgpu!(be, { inputs: [y, res], inShapes: [shape, shape], outputs: [out], outShapes: sum.outShapes, attrs: sum.attrs });
+    return;
+  }
+  const act = prepareActivation([shape, prelu ? [a.cout] : undefined], { activation: a.activation, alpha: a.alpha });
+  const tmp = be.alloc(a.n * a.oh * a.ow * a.cout);
+  try {
+    binaryOp.kernels.webgpu!(be, { inputs: [y, res], inShapes: [shape, shape], outputs: [tmp], outShapes: sum.outShapes, attrs: sum.attrs });
+    activationOp.kernels.webgpu!(be, { inputs: [tmp, prelu], inShapes: [shape, prelu ? [a.cout] : undefined], outputs: [out], outShapes: act.outShapes, attrs: act.attrs });
+  } finally {
+    be.release(tmp);
+  }
+}
+
+/** Whether convInto runs conv2d_vec4_sg (the one conv kernel with a residual input). */
+const sgPath = (be: WebGpuBackend, a: Conv2dNorm) => !vec4Depthwise(a) && a.cinG % 4 === 0 && a.coutG % 4 === 0 && hasSubgroups(be);
+
 /** The dedicated depthwise kernel's case: multiplier 1, channels % 4 (it also handles inputRelu). */
 const vec4Depthwise = (a: Conv2dNorm) => a.depthwise && a.coutG === 1 && a.cout % 4 === 0;
 
 function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>['inputs'], out: GpuStorage, a: Conv2dNorm): void {
-  const [x, f, bias, scale, shift, prelu] = inputs;
+  const [x, f, bias, scale, shift, prelu, res] = inputs;
   const m = a.n * a.oh * a.ow;
   const dummy = f!; // bound in place of absent extras, never read
-  const extras: Extras = [bias, scale, shift, prelu];
+  const extras: Extras = [bias, scale, shift, prelu, res];
   const bind = (target: GpuStorage) => [x!, f!, bias ?? dummy, scale ?? dummy, shift ?? dummy, prelu ?? dummy, target];
   const bindings = bind(out);
   const common = {
@@ -132,8 +171,8 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
         be.dispatch({
           shader: 'conv2d_vec4_sg',
           entryPoint,
-          constants: { ...common, ...channels, WG: wg, CB: cb, SPLIT: split },
-          bindings: bind(target),
+          constants: { ...common, ...channels, WG: wg, CB: cb, SPLIT: split, RESIDUAL: a.hasResidual && split === 1 },
+          bindings: [...bind(target), res ?? dummy],
           uniforms: params(a, sx * wg),
           workgroups: [sx, a.cout / 4 / cb, split > 1 ? split : sz],
         }),

@@ -1,6 +1,6 @@
 import type { BadCase, InputSpec, OpCase } from '../types.js';
 
-type Extras = { bias?: boolean; scale?: boolean; shift?: boolean; prelu?: boolean };
+type Extras = { bias?: boolean; scale?: boolean; shift?: boolean; prelu?: boolean; residual?: number[] };
 
 let seed = 7000;
 /** A seeded random input of `shape`; weights in [-0.5, 0.5] keep sums of hundreds of products O(1). */
@@ -13,7 +13,15 @@ function conv(name: string, x: number[], f: number[], attrs: object = {}, extras
   return {
     op: 'conv2d',
     name,
-    inputs: [rnd(x), rnd(f, [-0.5, 0.5]), ch(extras.bias), ch(extras.scale, [0.5, 1.5]), ch(extras.shift), ch(extras.prelu, [0, 0.5])],
+    inputs: [
+      rnd(x),
+      rnd(f, [-0.5, 0.5]),
+      ch(extras.bias),
+      ch(extras.scale, [0.5, 1.5]),
+      ch(extras.shift),
+      ch(extras.prelu, [0, 0.5]),
+      ...(extras.residual ? [rnd(extras.residual)] : []),
+    ],
     attrs,
   };
 }
@@ -152,6 +160,15 @@ export const conv2dCases: OpCase[] = [
   conv('inputRelu depthwise C=6 (not a multiple of 4), relu6', [1, 6, 7, 6], [3, 3, 1, 6], { groups: 6, padding: 'same', inputRelu: true, activation: 'relu6' }),
   conv('inputRelu depthwise multiplier 2 C=4', [1, 6, 6, 4], [3, 3, 1, 8], { groups: 4, padding: 'same', inputRelu: true }, { bias: true }),
   conv('inputRelu depthwise 5x5 dilation 2 batch 2, maxPool 2', [2, 9, 9, 12], [5, 5, 1, 12], { groups: 12, dilations: 2, padding: 'same', inputRelu: true, maxPool: { windowSize: 2 } }),
+  // Residual input (added before the activation): native in conv2d_vec4_sg (and its split-K reduce), a reduce pass
+  // after the conv elsewhere; wasm in the tile epilogue (dense) and the row epilogue (depthwise).
+  conv('residual 1x1 32->32 on 9x9, bias', [1, 9, 9, 32], [1, 1, 32, 32], {}, { bias: true, residual: [1, 9, 9, 32] }),
+  conv('residual 3x3 same 16->16 + bn + relu (ResNet block tail)', [1, 8, 7, 16], [3, 3, 16, 16], { padding: 'same', activation: 'relu' },
+    { bias: true, scale: true, shift: true, residual: [1, 8, 7, 16] }),
+  conv('residual on a split-K small map 3x3 64->64 on 4x4, relu', [1, 4, 4, 64], [3, 3, 64, 64], { padding: 'same', activation: 'relu' }, { bias: true, residual: [1, 4, 4, 64] }),
+  conv('residual 1x1 cout 10 (scalar paths), prelu, batch 2', [2, 5, 6, 8], [1, 1, 8, 10], { activation: 'prelu' }, { prelu: true, residual: [2, 5, 6, 10] }),
+  conv('residual depthwise 3x3 C=16 with inputRelu', [1, 6, 13, 16], [3, 3, 1, 16], { groups: 16, padding: 'same', inputRelu: true }, { residual: [1, 6, 13, 16] }),
+  conv('residual depthwise C=6, stride 2, sigmoid', [1, 7, 8, 6], [3, 3, 1, 6], { groups: 6, strides: 2, padding: 'same', activation: 'sigmoid' }, { bias: true, residual: [1, 4, 4, 6] }),
   // Fused max pool (maxPool attr): non-overlapping windows run fused on wasm; others pool a temporary.
   conv('maxPool 2/2 same fused: 3x3 valid 3->16 leakyRelu on 13x13 (TinyFaceDetector conv0, odd map)', [1, 13, 13, 3], [3, 3, 3, 16],
     { activation: 'leakyRelu', alpha: 0.1, maxPool: { windowSize: 2, strides: 2, padding: 'same' } }, { bias: true }),
@@ -204,6 +221,8 @@ export const conv2dBadCases: BadCase[] = [
   bad('prelu without preluAlpha', [X, F], { activation: 'prelu' }, /conv2d: activation 'prelu' needs a preluAlpha input of 8 values/),
   bad('inputRelu on a dense conv', [X, F], { inputRelu: true }, /conv2d: inputRelu is supported for depthwise convs only \(groups = input channels\), got groups=1 with 4 input channels/),
   bad('inputRelu not a boolean', [X, { shape: [3, 3, 1, 4] }], { groups: 4, inputRelu: 1 }, /conv2d: inputRelu must be a boolean, got 1/),
+  bad('residual of the wrong shape', [X, F, null, null, null, null, { shape: [1, 3, 3, 4] }], {}, /conv2d: residual \[1, 3, 3, 4\] must have the conv output's shape \[1, 3, 3, 8\]/),
+  bad('residual with maxPool', [X, F, null, null, null, null, { shape: [1, 3, 3, 8] }], { maxPool: { windowSize: 2 } }, /conv2d: a residual input cannot be combined with maxPool/),
   bad('maxPool not an object', [X, F], { maxPool: 2 }, /conv2d: maxPool must be an object of maxPool attributes, got 2/),
   bad('maxPool unknown key', [X, F], { maxPool: { windowSize: 2, dilations: 2 } }, /conv2d maxPool: unknown option 'dilations'/),
   bad('maxPool without windowSize', [X, F], { maxPool: {} }, /maxPool: windowSize is required/),
