@@ -38,7 +38,7 @@ import type { OpDef } from '../../src/runtime/op.js';
 import type { Shape } from '../../src/runtime/shape.js';
 import { compare, describeMismatch } from '../support/compare.js';
 import { allEngines, type NamedEngine } from '../support/engines.js';
-import { seededUniform } from '../support/random.js';
+import { mulberry32 as rng, seededUniform } from '../support/random.js';
 
 const size = (s: Shape) => s.reduce((p, q) => p * q, 1);
 const rand = (seed: number, n: number, lo = -1, hi = 1) => Float64Array.from(seededUniform(seed, n, lo, hi));
@@ -283,17 +283,6 @@ describe('encodeMultiboxTargets (hand-computed)', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Part 2: backends vs the references on random geometries
 
-/** mulberry32: the geometry generator. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Geom {
   x: number[];

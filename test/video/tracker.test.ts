@@ -7,20 +7,10 @@ import { hungarian } from '../../src/video/hungarian.js';
 import { BoxKalman, iou } from '../../src/video/kalman.js';
 import { Tracker, type TrackerDetection, type TrackInfo } from '../../src/video/tracker.js';
 import { InvalidArgumentError } from '../../src/index.node.js';
+import { mulberry32 } from '../support/random.js';
 
 type Box = { x: number; y: number; width: number; height: number };
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random unit 128-d "identity" and noisy views of it (distance between views ~ 0.2, between people ~ 1.4). */
 function identity(rand: () => number): (noise?: number) => Float32Array {

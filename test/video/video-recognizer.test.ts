@@ -20,6 +20,7 @@ import {
   type VideoEvent,
   type VideoResult,
 } from '../../src/index.node.js';
+import { mulberry32 } from '../support/random.js';
 
 const root = resolve(__dirname, '../..');
 const DATA = resolve(root, '../shared/data');
@@ -117,17 +118,6 @@ describe('fr.video on elon-musk-smoke.gif', () => {
 
 // ---- injected detections ------------------------------------------------------------------------------------
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** A random person: a 128-d descriptor of norm ~1.4 (FaceRecognitionNet's scale) and noisy views of it. */
 function person(rand: () => number): { base: Float32Array; view: () => Float32Array } {
   const b = Float32Array.from({ length: 128 }, () => rand() - 0.5);
