@@ -1,7 +1,7 @@
 import { checkKeys, num, oneOf } from '../../runtime/attrs.js';
 import { fail } from '../../runtime/errors.js';
 import { checkRank, checkShape, sameShape, shapeStr, type Shape } from '../../runtime/shape.js';
-import { prepareConv2d, type Conv2dPadding } from '../conv2d/spec.js';
+import { prepareConv2d, type Conv2dNorm, type Conv2dPadding } from '../conv2d/spec.js';
 import { DENSE_GRAD_CODE } from '../dense-grad/spec.js';
 
 /**
@@ -10,23 +10,7 @@ import { DENSE_GRAD_CODE } from '../dense-grad/spec.js';
  * oy * sh - padT + ky * dh. conv2dBackpropInput, conv2dBackpropFilter, convTranspose2d (= the backprop input of
  * the conv whose input is the transposed conv's output) and its filter gradient all reduce to it.
  */
-export interface ConvGeom {
-  n: number;
-  h: number;
-  w: number;
-  cin: number;
-  oh: number;
-  ow: number;
-  cout: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  dh: number;
-  dw: number;
-  padT: number;
-  padL: number;
-}
+export type ConvGeom = Pick<Conv2dNorm, 'n' | 'h' | 'w' | 'cin' | 'oh' | 'ow' | 'cout' | 'kh' | 'kw' | 'sh' | 'sw' | 'dh' | 'dw' | 'padT' | 'padL'>;
 
 /** conv2d's stride / padding / dilation attributes (groups = 1), plus the shape of the gradient's result. */
 export interface Conv2dGradAttrs {
