@@ -27,11 +27,11 @@ import { mat3d, vec2d } from 'wgpu-matrix';
 import type { Engine } from '../runtime/engine.js';
 import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../runtime/tensor.js';
-import { normalizeImage } from '../ops/normalize-image/index.js';
 import { avgPool } from '../ops/pool/index.js';
 import { concat } from '../ops/concat/index.js';
 import { warpAffine, type WarpBorder, WARP_BORDERS } from '../ops/warp-affine/index.js';
 import { checkImage, type RgbaImage } from './image.js';
+import { imageCrop } from './nets/face-input.js';
 import type { FaceRecognitionNet } from './recognition-net.js';
 
 /** A landmark in image pixels (pixel centres at integer coordinates, as every detector here reports them). */
@@ -335,14 +335,6 @@ function footprint(img: RgbaImage, ts: readonly FaceAlignTransform[], margin: nu
   return { x0, y0, x1, y1 };
 }
 
-function cropRows(img: RgbaImage, r: { x0: number; y0: number; x1: number; y1: number }): Uint8Array | Uint8ClampedArray {
-  const w = r.x1 - r.x0;
-  if (r.x0 === 0 && r.y0 === 0 && w === img.width && r.y1 === img.height) return img.data;
-  const out = new Uint8Array(w * (r.y1 - r.y0) * 4);
-  for (let y = r.y0; y < r.y1; y++) out.set(img.data.subarray((y * img.width + r.x0) * 4, (y * img.width + r.x1) * 4), (y - r.y0) * w * 4);
-  return out;
-}
-
 /**
  * Aligned chips of several faces of one image, in one warpAffine dispatch per pyramid level (usually one):
  * [k, size, size, 3] f32 RGB 0..255 (FaceRecognitionNet.forward's input) and each face's transform.
@@ -360,8 +352,8 @@ export function alignFaces(engine: Engine, image: RgbaImage, landmarks: readonly
   const owned: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (owned.push(t), t);
   try {
-    const rgba = keep(engine.tensor(cropRows(img, box), [1, h, w, 4], 'u8'));
-    const pyramid = [keep(normalizeImage(engine, rgba, {}))];
+    // The footprint's pixels as f32 RGB: its rows uploaded, or cut from the image's attached texture (webgpu).
+    const pyramid = [keep(imageCrop(engine, img, { x: box.x0, y: box.y0, width: w, height: h }))];
     /** Halvings actually done up to each level (an image down to 1 pixel is not halved further). */
     const done = [0];
     for (let l = 1; l <= deepest; l++) {

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../runtime/errors.js';
+import type { Backend } from '../runtime/backend.js';
+import type { TextureImage } from '../ops/image-texture/index.js';
 
 /** Decoded pixels, RGBA 8-bit, row-major, no padding between rows. What every detector takes. */
 export interface RgbaImage {
@@ -28,7 +30,7 @@ function checkDims(where: string, width: number, height: number): void {
 /** Checks an image's shape and buffer; typed errors name what is wrong. */
 export function checkImage(img: unknown, where = 'image'): RgbaImage {
   if (!img || typeof img !== 'object') throw new InvalidArgumentError(`${where}: expected { width, height, data }, got ${String(img)}`);
-  if (img instanceof BrowserImage) return { width: img.width, height: img.height, data: img.data };
+  if (img instanceof BrowserImage) return img; // its bytes stay unread until a CPU consumer asks for data
   const { width, height, data } = img as RgbaImage;
   checkDims(where, width, height);
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
@@ -77,10 +79,18 @@ function sourceSize(src: BrowserImageSource, where: string): [number, number] {
   return [width, height];
 }
 
+/** A BrowserImage's picture on a webgpu device (attachTexture in preprocess.ts), with what frees it. */
+export interface AttachedTexture {
+  backend: Backend;
+  image: TextureImage;
+  release(): void;
+}
+
 /**
  * A browser image as an RgbaImage whose bytes are read (2-D canvas, getImageData) only when a CPU consumer asks
- * for `data`: preprocessImage on webgpu uploads `source` to a texture instead. A <video> is pinned to its current
- * frame (a VideoFrame this object owns: call close()), so GPU and CPU consumers see the same picture.
+ * for `data`: on webgpu it is uploaded once to a texture (attachTexture) that detection, landmark and
+ * recognition crops and alignment all read, so no pixels reach JS. A <video> is pinned to its current frame (a
+ * VideoFrame this object owns: call close()), so GPU and CPU consumers see the same picture.
  */
 export class BrowserImage implements RgbaImage {
   readonly width: number;
@@ -88,6 +98,7 @@ export class BrowserImage implements RgbaImage {
   readonly source: BrowserImageSource;
   private readonly owned: VideoFrame | null = null;
   private bytes: Uint8ClampedArray | Uint8Array | null = null;
+  private gpu: AttachedTexture | null = null;
 
   constructor(source: BrowserImageSource, where = 'image') {
     if (!isBrowserImageSource(source)) throw new InvalidArgumentError(`${where}: not a browser image source`);
@@ -111,8 +122,27 @@ export class BrowserImage implements RgbaImage {
     return this.bytes;
   }
 
-  /** Frees the frame pinned from a <video>; the caller's own source is left alone. */
+  /** The texture attached for `backend`, or null (none, released, or another device). */
+  texture(backend: Backend): TextureImage | null {
+    return this.gpu?.backend === backend && this.gpu.image.texture ? this.gpu.image : null;
+  }
+
+  /** @internal attachTexture's: holds `t` until releaseTexture() / close(). */
+  attach(t: AttachedTexture): void {
+    this.releaseTexture();
+    this.gpu = t;
+  }
+
+  /** Frees the attached texture (work already recorded on it still runs); later crops read it from `source` again. */
+  releaseTexture(): void {
+    const g = this.gpu;
+    this.gpu = null;
+    g?.release();
+  }
+
+  /** Frees the attached texture and the frame pinned from a <video>; the caller's own source is left alone. */
   close(): void {
+    this.releaseTexture();
     this.owned?.close();
   }
 }

@@ -12,7 +12,8 @@
 //
 // Browser images (ImageBitmap, ImageData, canvases, <img>, <video>, VideoFrame) on webgpu skip the bytes: they are
 // copied to a texture by the browser (copyExternalImageToTexture) and one kernel (imageTexture) pads, resizes and
-// normalises from it with the same arithmetic. On other backends their pixels are read through a 2-D canvas.
+// normalises from it with the same arithmetic; attachTexture keeps that texture on the image for the face crops
+// made later in the same call. On other backends their pixels are read through a 2-D canvas.
 import type { Engine } from '../runtime/engine.js';
 import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../runtime/tensor.js';
@@ -116,11 +117,8 @@ export function preprocessImage(
   if (isBrowserImageSource(image) || image instanceof BrowserImage) {
     const b = image instanceof BrowserImage ? image : new BrowserImage(image, where);
     try {
-      if (engine.backendName === 'webgpu') {
-        const max = (engine.backend as WebGpuBackend).device.limits.maxTextureDimension2D;
-        if (b.width <= max && b.height <= max) return fromTexture(engine, b, outH, outW, mode, mean, std);
-      }
-      return preprocessImage(engine, checkImage(b, where), options); // canvas bytes (ImageData: its own)
+      if (engine.backendName === 'webgpu' && fitsTexture(engine.backend as WebGpuBackend, b)) return fromTexture(engine, b, outH, outW, mode, mean, std);
+      return preprocessImage(engine, { width: b.width, height: b.height, data: b.data }, options); // canvas bytes (ImageData: its own)
     } finally {
       if (b !== image) b.close();
     }
@@ -178,10 +176,64 @@ function inputGeometry(w: number, h: number, outH: number, outW: number, mode: '
   return { height: outH, width: outH, scaleX: s, scaleY: s, imageWidth: Math.round(w * k), imageHeight: Math.round(h * k) };
 }
 
+/** The device's texture size limit allows `b` (bigger images take the byte path). */
+function fitsTexture(be: WebGpuBackend, b: BrowserImage): boolean {
+  const max = be.device.limits.maxTextureDimension2D;
+  return b.width <= max && b.height <= max;
+}
+
+/** Copies `b` into a new texture GPU-side (no JS bytes); the caller releases it. */
+function uploadSource(be: WebGpuBackend, b: BrowserImage): GPUTexture {
+  try {
+    return be.uploadImage(b.source as GPUCopyExternalImageSource, b.width, b.height);
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    // Some browsers cannot import a video frame into WebGPU (Chromium without GPU compositing: "Failed to copy
+    // content from video element"); a 2-D canvas holding the frame still copies GPU-side, without JS bytes.
+    return be.uploadImage(drawToCanvas(b.source, b.width, b.height).canvas, b.width, b.height);
+  }
+}
+
+/**
+ * On webgpu, uploads `b` once to a texture held by `b` (until b.releaseTexture() or b.close()): the detector
+ * input, face crops (faceTensor) and aligned chips (alignFaces) are then all made from it by the imageTexture
+ * kernel, and no pixels reach JS. False (nothing attached) on other backends, for images over the texture limit,
+ * or when the device is lost (the engine then moves to wasm, which reads the bytes).
+ */
+export function attachTexture(engine: Engine, b: BrowserImage): boolean {
+  if (engine.backendName !== 'webgpu') return false;
+  const be = engine.backend as WebGpuBackend;
+  if (b.texture(be)) return true;
+  if (!fitsTexture(be, b)) return false;
+  let texture: GPUTexture;
+  try {
+    texture = uploadSource(be, b);
+  } catch (e) {
+    if (e instanceof DeviceLostError) return false;
+    throw e;
+  }
+  let bytes: Uint8Array | Uint8ClampedArray | undefined;
+  const image: TextureImage = { width: b.width, height: b.height, texture, pixels: () => (bytes ??= b.data) };
+  b.attach({
+    backend: be,
+    image,
+    release: () => {
+      image.texture = null; // a recompute (device loss) re-uploads from the bytes
+      be.releaseTexture(texture);
+    },
+  });
+  return true;
+}
+
+/** `img`'s attached texture on this engine's device (attachTexture), or null: then crops read its bytes. */
+export function attachedTexture(engine: Engine, img: RgbaImage): TextureImage | null {
+  return img instanceof BrowserImage && engine.backendName === 'webgpu' ? img.texture(engine.backend) : null;
+}
+
 /**
  * The webgpu path for browser images: the browser copies the picture into a texture (no JS bytes), the imageTexture
- * kernel makes the input from it; the texture is freed once that work is submitted. The bytes are read only if the
- * op must run again on the CPU (device loss).
+ * kernel makes the input from it. A texture attached to `b` (attachTexture) is used and kept; otherwise one is made
+ * and freed once that work is submitted. The bytes are read only if the op must run again on the CPU (device loss).
  */
 function fromTexture(
   engine: Engine,
@@ -192,24 +244,19 @@ function fromTexture(
   mean: readonly [number, number, number] | undefined,
   std: readonly [number, number, number] | undefined,
 ): { input: Tensor; geometry: InputGeometry } {
+  const geometry = inputGeometry(b.width, b.height, outH, outW, mode);
+  const attached = attachedTexture(engine, b);
+  if (attached) return { input: imageTexture(engine, { image: attached, size: [outH, outW], pad: mode, mean, std }), geometry };
   const be = engine.backend as WebGpuBackend;
   let bytes: Uint8Array | Uint8ClampedArray | undefined;
   const img: TextureImage = { width: b.width, height: b.height, texture: null, pixels: () => (bytes ??= b.data) };
   try {
-    try {
-      img.texture = be.uploadImage(b.source as GPUCopyExternalImageSource, b.width, b.height);
-    } catch (e) {
-      if (!(e instanceof KernelError)) throw e;
-      // Some browsers cannot import a video frame into WebGPU (Chromium without GPU compositing: "Failed to copy
-      // content from video element"); a 2-D canvas holding the frame still copies GPU-side, without JS bytes.
-      img.texture = be.uploadImage(drawToCanvas(b.source, b.width, b.height).canvas, b.width, b.height);
-    }
+    img.texture = uploadSource(be, b);
   } catch (e) {
     if (!(e instanceof DeviceLostError)) throw e; // lost: the run below moves the engine to wasm, which reads bytes
   }
   try {
-    const input = imageTexture(engine, { image: img, size: [outH, outW], pad: mode, mean, std });
-    return { input, geometry: inputGeometry(b.width, b.height, outH, outW, mode) };
+    return { input: imageTexture(engine, { image: img, size: [outH, outW], pad: mode, mean, std }), geometry };
   } finally {
     if (img.texture) be.releaseTexture(img.texture);
     img.texture = null;

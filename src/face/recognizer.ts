@@ -9,11 +9,13 @@
 //
 // Images are RgbaImage ({ width, height, data } RGBA bytes; browsers' ImageData is one); in Node also a file path
 // or encoded bytes (decoded through sharp by decodeImage, loaded lazily so browser bundles never see it); in
-// browsers also ImageBitmap, canvases, <img>, <video> and VideoFrame, which the webgpu backend uploads straight
-// to a texture for the detector (bytes are read through a canvas only for crops, or on other backends).
+// browsers also ImageBitmap, canvases, <img>, <video> and VideoFrame, which the webgpu backend uploads once per
+// call straight to a texture that the detector input, face crops and aligned chips are all cut from (no pixels in
+// JS); other backends read their bytes through a canvas.
 import { createEngine, type BackendChoice, type Engine, type EngineOptions } from '../runtime/engine.js';
 import { InvalidArgumentError, UnsupportedError } from '../runtime/errors.js';
 import { BrowserImage, checkImage, isBrowserImageSource, type BrowserImageSource, type RgbaImage } from './image.js';
+import { attachTexture } from './preprocess.js';
 import { TinyFaceDetector, tinyDetectOptions, type TinyFaceDetectOptions } from './tiny-face-detector.js';
 import { Mtcnn, MTCNN_MODEL, type MtcnnDetectOptions } from './mtcnn/index.js';
 import { normalizeDetectOptions } from './mtcnn/options.js';
@@ -121,6 +123,8 @@ export class FaceRecognizer {
   private loaded = new Set<Net>();
   private loadedKeys: NetKey[] = [];
   private disposed_ = false;
+  /** Caller-made BrowserImages this recognizer attached a texture to, and the calls using it (the last releases it). */
+  private attached = new WeakMap<BrowserImage, number>();
 
   private constructor(
     /** The engine every network runs on. */
@@ -251,7 +255,17 @@ export class FaceRecognizer {
    */
   async image(input: FaceImageInput, where = 'FaceRecognizer: image'): Promise<RgbaImage> {
     if (input instanceof BrowserImage) return input;
-    if (isBrowserImageSource(input)) return new BrowserImage(input, where);
+    if (isBrowserImageSource(input)) {
+      // Uploaded once (webgpu) for everything the call cuts from it; close() frees the texture.
+      const b = new BrowserImage(input, where);
+      try {
+        attachTexture(this.engine, b);
+      } catch (e) {
+        b.close();
+        throw e;
+      }
+      return b;
+    }
     if (typeof input === 'string' || input instanceof Uint8Array) {
       if (!isNode()) {
         throw new UnsupportedError(`${where}: paths and encoded bytes are decoded in Node only; pass RGBA pixels ({ width, height, data }, e.g. ImageData)`);
@@ -262,9 +276,27 @@ export class FaceRecognizer {
     return checkImage(input as RgbaImage, where);
   }
 
-  /** Frees what image() made for `input` (a <video>'s pinned frame). */
+  /** image() for this recognizer's own calls: a caller's BrowserImage gets a texture for the outermost call using it. */
+  private async open(input: FaceImageInput, where: string): Promise<RgbaImage> {
+    if (input instanceof BrowserImage) {
+      const users = this.attached.get(input);
+      if (users !== undefined) this.attached.set(input, users + 1);
+      else if (!input.texture(this.engine.backend) && attachTexture(this.engine, input)) this.attached.set(input, 1);
+    }
+    return this.image(input, where);
+  }
+
+  /** Frees what open() made for `input` (its texture, a <video>'s pinned frame). */
   private closeImage(image: RgbaImage, input: FaceImageInput): void {
-    if (image !== input && image instanceof BrowserImage) image.close();
+    if (!(image instanceof BrowserImage)) return;
+    if (image !== input) return image.close();
+    const users = this.attached.get(image);
+    if (users === undefined) return;
+    if (users > 1) this.attached.set(image, users - 1);
+    else {
+      this.attached.delete(image);
+      image.releaseTexture();
+    }
   }
 
   /** Faces in `img`, best first: boxes, scores, and landmarks (MTCNN's 5, or 68 with withLandmarks). */
@@ -296,7 +328,7 @@ export class FaceRecognizer {
     const auto = rest.inputSize === 'auto';
     if (detector === 'tiny') tinyDetectOptions((auto ? { ...rest, inputSize: 416 } : rest) as TinyFaceDetectOptions);
     else normalizeDetectOptions(rest as MtcnnDetectOptions);
-    const image = await this.image(img, 'FaceRecognizer.detect: image');
+    const image = await this.open(img, 'FaceRecognizer.detect: image');
     try {
       if (auto) rest.inputSize = autoInputSize(image);
       let faces: DetectedFace[];
@@ -335,7 +367,7 @@ export class FaceRecognizer {
     if (!Array.isArray(faces)) throw new InvalidArgumentError(`${where}: faces must be an array`);
     if (faces.length === 0) return [];
     const parsed = faces.map((f, i) => parseFace(`${where}: face ${i}`, f));
-    const image = await this.image(img, `${where}: image`);
+    const image = await this.open(img, `${where}: image`);
     try {
       const aligned = parsed.map((f) => o.align ?? f.landmarks !== undefined);
       // Faces to align without landmarks get the 68 points first.
@@ -370,7 +402,7 @@ export class FaceRecognizer {
   async detectAndEmbed(img: FaceImageInput, options: DetectOptions & EmbedOptions = {}): Promise<FaceWithDescriptor[]> {
     this.check('detectAndEmbed');
     const { align, ...det } = optionsObject('FaceRecognizer.detectAndEmbed', options) as DetectOptions & EmbedOptions;
-    const image = await this.image(img, 'FaceRecognizer.detectAndEmbed: image');
+    const image = await this.open(img, 'FaceRecognizer.detectAndEmbed: image');
     try {
       const faces = await this.detect(image, det);
       const ds = await this.embedAll(image, faces, align === undefined ? {} : { align });
@@ -387,7 +419,7 @@ export class FaceRecognizer {
   async largestFaceDescriptor(img: FaceImageInput, options: DetectOptions & EmbedOptions = {}): Promise<{ face: DetectedFace; descriptor: Float32Array; faces: number }> {
     this.check('largestFaceDescriptor');
     const { align, ...det } = optionsObject('FaceRecognizer.largestFaceDescriptor', options) as DetectOptions & EmbedOptions;
-    const image = await this.image(img, 'FaceRecognizer: image');
+    const image = await this.open(img, 'FaceRecognizer: image');
     try {
       const faces = await this.detect(image, det);
       if (faces.length === 0) {

@@ -2,12 +2,14 @@
 // VideoFrame go straight to a GPU texture on webgpu (copyExternalImageToTexture + the imageTexture kernel) and give
 // the network input that the same pixels give as an RgbaImage (read back through a 2-D canvas); on wasm they are
 // read through a canvas. The recognizer detects the same faces in face-api's bbt1.jpg as an ImageBitmap as it does
-// from its RgbaImage pixels.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// from its RgbaImage pixels; on webgpu each call uploads the image once and cuts every crop from that texture, with
+// no pixel read into JS.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { commands } from 'vitest/browser';
 import { createEngine, createFaceRecognizer, InvalidArgumentError, type Engine, type FaceRecognizer } from '../../src/index.js';
 import { preprocessImage, type PreprocessOptions } from '../../src/face/preprocess.js';
 import { BrowserImage, readPixels, type BrowserImageSource, type RgbaImage } from '../../src/face/image.js';
+import { WebGpuBackend } from '../../src/runtime/backends/webgpu.js';
 
 const DATA = '../shared/data';
 const MODELS = '/node_modules/@vladmandic/face-api/model';
@@ -253,6 +255,170 @@ describe('recognizer with browser images', () => {
       expect(Math.sqrt(d)).toBeLessThan(1e-5);
     } finally {
       frame.close();
+    }
+  });
+});
+
+// On webgpu a browser image is uploaded once per recognizer call (copyExternalImageToTexture) and that texture is
+// the single source: the detector input, the 68-point crops, the aligned chips and box crops are all cut from it
+// by the imageTexture kernel, so no pixels reach JS (no getImageData, no BrowserImage.data), and the results are
+// those of the same pixels given as an RgbaImage.
+describe('recognizer on webgpu: one texture per call, no pixels in JS', () => {
+  let fr: FaceRecognizer;
+  let want: Awaited<ReturnType<FaceRecognizer['detectAndEmbed']>>;
+  const OPTS = { inputSize: 416, withLandmarks: true } as const;
+  beforeAll(async () => {
+    fr = await createFaceRecognizer({ engine: gpu, modelPath: MODELS });
+    want = await fr.detectAndEmbed(rgba, OPTS);
+  });
+  afterAll(() => fr?.dispose());
+
+  /** Counts pixel reads and image uploads during `fn`, and the image textures it left alive. */
+  async function watched<T>(fn: () => Promise<T>): Promise<{ result: T; reads: number; uploads: number; alive: number }> {
+    const spies = [
+      vi.spyOn(BrowserImage.prototype, 'data', 'get'),
+      vi.spyOn(CanvasRenderingContext2D.prototype, 'getImageData'),
+      vi.spyOn(OffscreenCanvasRenderingContext2D.prototype, 'getImageData'),
+    ];
+    const upload = vi.spyOn(WebGpuBackend.prototype, 'uploadImage');
+    const live = new Set<GPUTexture>();
+    const create = GPUDevice.prototype.createTexture;
+    const destroy = GPUTexture.prototype.destroy;
+    GPUDevice.prototype.createTexture = function (this: GPUDevice, d: GPUTextureDescriptor) {
+      const t = create.call(this, d);
+      if (d.label === 'image') live.add(t);
+      return t;
+    };
+    GPUTexture.prototype.destroy = function (this: GPUTexture) {
+      live.delete(this);
+      return destroy.call(this);
+    };
+    try {
+      const result = await fn();
+      // Uploads that made a texture (a VideoFrame that WebGPU cannot import is retried through a 2-D canvas, GPU-side).
+      const uploads = upload.mock.results.filter((r) => r.type === 'return').length;
+      return { result, reads: spies.reduce((n, s) => n + s.mock.calls.length, 0), uploads, alive: live.size };
+    } finally {
+      GPUDevice.prototype.createTexture = create;
+      GPUTexture.prototype.destroy = destroy;
+      [...spies, upload].forEach((s) => s.mockRestore());
+    }
+  }
+
+  function expectSameFaces(got: typeof want, ref: typeof want): void {
+    expect(got.length).toBe(ref.length);
+    got.forEach((g, i) => {
+      const w = ref[i]!;
+      for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(g.box[k] - w.box[k])).toBeLessThan(1e-3);
+      expect(Math.abs(g.score - w.score)).toBeLessThan(1e-5);
+      expect(g.landmarks!.length).toBe(68);
+      g.landmarks!.forEach((p, j) => {
+        expect(Math.abs(p.x - w.landmarks![j]!.x)).toBeLessThan(1e-3);
+        expect(Math.abs(p.y - w.landmarks![j]!.y)).toBeLessThan(1e-3);
+      });
+      let d = 0;
+      for (let j = 0; j < 128; j++) d += (g.descriptor[j]! - w.descriptor[j]!) ** 2;
+      expect(Math.sqrt(d)).toBeLessThan(1e-4);
+    });
+  }
+
+  it.each(Object.keys(kinds))('%s: detectAndEmbed == RgbaImage, one upload, no pixel reads, nothing left', async (kind) => {
+    expect(want.length).toBeGreaterThanOrEqual(2);
+    const { src, close } = await kinds[kind]!();
+    try {
+      const before = gpu.stats();
+      const w = await watched(() => fr.detectAndEmbed(src, OPTS));
+      expectSameFaces(w.result, want);
+      expect(w.reads).toBe(0);
+      expect(w.uploads).toBe(1); // one texture for detection, landmarks, alignment and embedding
+      expect(w.alive).toBe(0); // released at the end of the call
+      expect(gpu.stats().liveTensors).toBe(before.liveTensors);
+    } finally {
+      close?.();
+    }
+  });
+
+  it('box crops (align: false) and a caller-made BrowserImage: same, one upload, released after the call', async () => {
+    const ref = await fr.detectAndEmbed(rgba, { ...OPTS, align: false });
+    const b = new BrowserImage(bitmap);
+    try {
+      const w = await watched(() => fr.detectAndEmbed(b, { ...OPTS, align: false }));
+      expectSameFaces(w.result, ref);
+      expect([w.reads, w.uploads, w.alive]).toEqual([0, 1, 0]);
+      expect(b.texture(gpu.backend)).toBeNull();
+    } finally {
+      b.close();
+    }
+  });
+
+  it('<video> (a live stream of bbt1.jpg): uploaded once, never read into JS, same faces as its frame', async () => {
+    const c = document.createElement('canvas');
+    c.width = bitmap.width;
+    c.height = bitmap.height;
+    const stream = c.captureStream();
+    const paint = setInterval(() => c.getContext('2d')!.drawImage(bitmap, 0, 0), 20);
+    const v = document.createElement('video');
+    v.muted = true;
+    v.srcObject = stream;
+    await v.play();
+    await new Promise<void>((resolve) => v.requestVideoFrameCallback(() => resolve()));
+    clearInterval(paint);
+    v.pause();
+    try {
+      const frame: RgbaImage = { width: v.videoWidth, height: v.videoHeight, data: readPixels(v, v.videoWidth, v.videoHeight) };
+      const ref = await fr.detectAndEmbed(frame, OPTS);
+      const before = gpu.stats().liveTensors;
+      const w = await watched(() => fr.detectAndEmbed(v, OPTS));
+      expect(ref.length).toBeGreaterThanOrEqual(2);
+      expect(w.result.length).toBe(ref.length);
+      w.result.forEach((g, i) => {
+        // YUV -> RGB may differ by a level between the texture and canvas routes (see the test above).
+        let d = 0;
+        for (let j = 0; j < 128; j++) d += (g.descriptor[j]! - ref[i]!.descriptor[j]!) ** 2;
+        expect(Math.sqrt(d)).toBeLessThan(0.01);
+      });
+      expect([w.reads, w.uploads, w.alive]).toEqual([0, 1, 0]);
+      expect(gpu.stats().liveTensors).toBe(before);
+    } finally {
+      stream.getTracks().forEach((t) => t.stop());
+    }
+  });
+
+  it('MTCNN (5 points, aligned): same faces and descriptors as RgbaImage, one upload, no pixel reads', async () => {
+    // The dev server will not serve the extension-less shard from the shared data: read MTCNN's files directly.
+    const fetchModel = async (url: string): Promise<Response> =>
+      url.includes('/mtcnn/') ? new Response(await bytes(`${DATA}/weights/mtcnn/${url.split('/').pop()}`)) : fetch(url);
+    const fm = await createFaceRecognizer({ engine: gpu, modelPath: MODELS, mtcnnModelPath: '/mtcnn/', fetch: fetchModel as typeof fetch });
+    try {
+      const o = { detector: 'mtcnn', minFaceSize: 40 } as const;
+      const ref = await fm.detectAndEmbed(rgba, o);
+      const before = gpu.stats().liveTensors;
+      const w = await watched(() => fm.detectAndEmbed(bitmap, o));
+      expect(ref.length).toBeGreaterThanOrEqual(2);
+      expect(w.result.length).toBe(ref.length);
+      w.result.forEach((g, i) => {
+        const r = ref[i]!;
+        for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(g.box[k] - r.box[k])).toBeLessThan(1e-3);
+        g.landmarks!.forEach((p, j) => expect(Math.abs(p.x - r.landmarks![j]!.x) + Math.abs(p.y - r.landmarks![j]!.y)).toBeLessThan(1e-3));
+        let d = 0;
+        for (let j = 0; j < 128; j++) d += (g.descriptor[j]! - r.descriptor[j]!) ** 2;
+        expect(Math.sqrt(d)).toBeLessThan(1e-4);
+      });
+      expect([w.reads, w.uploads, w.alive]).toEqual([0, 1, 0]);
+      expect(gpu.stats().liveTensors).toBe(before);
+    } finally {
+      fm.dispose();
+    }
+  });
+
+  it('on wasm the same call reads the pixels (the canvas path is kept)', async () => {
+    const fw = await createFaceRecognizer({ engine: wasm, modelPath: MODELS });
+    try {
+      const w = await watched(() => fw.detect(bitmap, { inputSize: 128 }));
+      expect(w.uploads).toBe(0);
+      expect(w.reads).toBeGreaterThan(0);
+    } finally {
+      fw.dispose();
     }
   });
 });

@@ -8,6 +8,8 @@ import type { WebGpuBackend } from '../../src/runtime/backends/webgpu.js';
 import { imageTexture, type ImageTextureAttrs } from '../../src/ops/image-texture/index.js';
 import { preprocessImage, type PreprocessOptions } from '../../src/face/preprocess.js';
 import type { RgbaImage } from '../../src/face/image.js';
+import { InvalidArgumentError } from '../../src/runtime/errors.js';
+import { normalizeImage } from '../../src/ops/normalize-image/index.js';
 import { seededUniform } from '../support/random.js';
 
 let gpu: Engine;
@@ -114,5 +116,91 @@ describe('imageTexture (texture path of preprocessImage)', () => {
     expect(() => imageTexture(wasm, { ...base, size: [4, 8], pad: 'bottom-right' })).toThrow(/square/);
     expect(() => imageTexture(wasm, { ...base, size: [0, 4], pad: 'none' })).toThrow(/positive integers/);
     expect(() => imageTexture(wasm, { ...base, size: [4, 4], pad: 'centre' as 'none' })).toThrow(/pad must be/);
+    expect(() => imageTexture(wasm, { ...base, size: [2, 2], pad: 'none', crop: { x: 3, y: 0, width: 2, height: 2 } })).toThrow(InvalidArgumentError);
+    expect(() => imageTexture(wasm, { ...base, size: [2, 2], pad: 'none', crop: { x: 0, y: 0, width: 0, height: 2 } })).toThrow(/crop must be/);
+    expect(() => imageTexture(wasm, { ...base, size: [2, 2], pad: 'none', crop: { x: 0.5, y: 0, width: 2, height: 2 } })).toThrow(/crop must be/);
+  });
+});
+
+// Face crops cut from the one uploaded texture (crop attribute) are the crop's exact RGB bytes, so faceTensor, the
+// landmark / recognition nets' input, is the same from the texture as from uploaded crop bytes.
+describe('imageTexture crops (face crops from the attached texture)', () => {
+  const img = image(57, 41, 99);
+  const crops = [
+    { x: 0, y: 0, width: 57, height: 41 },
+    { x: 5, y: 7, width: 20, height: 31 },
+    { x: 36, y: 20, width: 21, height: 21 },
+    { x: 56, y: 40, width: 1, height: 1 },
+  ];
+
+  async function cropVia(engine: Engine, crop: (typeof crops)[number], texture: boolean): Promise<Float32Array> {
+    const be = texture ? (engine.backend as WebGpuBackend) : null;
+    const tex = be ? be.uploadImage(img, img.width, img.height) : null;
+    const t = imageTexture(engine, { image: { width: img.width, height: img.height, texture: tex, pixels: () => img.data }, size: [crop.height, crop.width], pad: 'none', crop });
+    if (tex) be!.releaseTexture(tex);
+    try {
+      return await t.data();
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /** The crop's RGB bytes, by hand. */
+  function expected(c: (typeof crops)[number]): number[] {
+    const out: number[] = [];
+    for (let y = c.y; y < c.y + c.height; y++) for (let x = c.x; x < c.x + c.width; x++) for (let k = 0; k < 3; k++) out.push(img.data[(y * img.width + x) * 4 + k]!);
+    return out;
+  }
+
+  it.each(crops)('crop %o: webgpu texture and CPU kernels give its bytes exactly', async (c) => {
+    expect(Array.from(await cropVia(gpu, c, true))).toEqual(expected(c));
+    expect(Array.from(await cropVia(gpu, c, false))).toEqual(expected(c)); // texture freed: re-uploaded from bytes
+    expect(Array.from(await cropVia(wasm, c, false))).toEqual(expected(c));
+  });
+});
+
+// MTCNN's input (normalizeImage with channels 4, bgr, mean 127.5, std 128) made from the texture instead of the
+// uploaded bytes: the same f32 arithmetic on the same byte values, so equal.
+describe('imageTexture with channels 4 / bgr (MTCNN input)', () => {
+  const NORM = { mean: [127.5, 127.5, 127.5, 127.5], std: [128, 128, 128, 128], channels: 4 as const, bgr: true };
+  it.each([
+    ['MTCNN norm', NORM],
+    ['RGBA raw', { channels: 4 as const }],
+    ['BGR per-colour mean / std', { mean: [10, 20, 30], std: [2, 4, 8], bgr: true }],
+  ])('%s: webgpu texture and CPU kernel == normalizeImage on the bytes', async (_, o) => {
+    const img = image(23, 17, 4242);
+    const ref = async (engine: Engine): Promise<Float32Array> => {
+      const u8 = engine.tensor(img.data, [1, img.height, img.width, 4], 'u8');
+      const t = normalizeImage(engine, u8, o);
+      u8.dispose();
+      try {
+        return await t.data();
+      } finally {
+        t.dispose();
+      }
+    };
+    const tex = async (engine: Engine): Promise<Float32Array> => {
+      const be = engine.backendName === 'webgpu' ? (engine.backend as WebGpuBackend) : null;
+      const texture = be ? be.uploadImage(img, img.width, img.height) : null;
+      const t = imageTexture(engine, { image: { width: img.width, height: img.height, texture, pixels: () => img.data }, size: [img.height, img.width], pad: 'none', ...o });
+      if (texture) be!.releaseTexture(texture);
+      try {
+        return await t.data();
+      } finally {
+        t.dispose();
+      }
+    };
+    const want = await ref(gpu);
+    expect(want.length).toBe(img.width * img.height * (o.channels ?? 3));
+    expect(maxDiff(await tex(gpu), want)).toBeLessThanOrEqual(1e-6);
+    expect(maxDiff(await tex(wasm), await ref(wasm))).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('rejects a mean / std of the wrong length', () => {
+    const img = image(4, 4, 1);
+    const base = { image: { width: 4, height: 4, texture: null, pixels: () => img.data }, size: [4, 4] as [number, number], pad: 'none' as const };
+    expect(() => imageTexture(wasm, { ...base, channels: 4, mean: [1, 2, 3] })).toThrow(/mean must hold 4/);
+    expect(() => imageTexture(wasm, { ...base, std: [1, 0, 1] })).toThrow(/non-zero/);
+    expect(() => imageTexture(wasm, { ...base, channels: 2 as 3 })).toThrow(/channels must be 3 or 4/);
   });
 });

@@ -8,6 +8,8 @@ import type { Engine } from '../../runtime/engine.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import { checkImage, type RgbaImage } from '../image.js';
+import { attachedTexture } from '../preprocess.js';
+import { imageTexture } from '../../ops/image-texture/index.js';
 import { loadModelWeights, type ModelSource } from '../nets/weights-source.js';
 import { calibrate, CELL_SIZE, cellBox, cropRect, faceScore, height, nms, pyramidBox, pyramidScales, width, type Box } from './boxes.js';
 import { onet, pnet, rnet } from './nets.js';
@@ -106,12 +108,18 @@ export class Mtcnn {
     this.lastStats = stats;
     if (scales.length === 0) return [];
 
-    const rgba = engine.tensor(img.data, [1, H, W, 4], 'u8');
+    // A browser image's attached texture (webgpu) gives the same normalised input without its bytes in JS.
+    const tex = attachedTexture(engine, img);
     let x: Tensor;
-    try {
-      x = normalizeImage(engine, rgba, IMAGE_NORM);
-    } finally {
-      rgba.dispose();
+    if (tex) {
+      x = imageTexture(engine, { image: tex, size: [H, W], pad: 'none', ...IMAGE_NORM });
+    } else {
+      const rgba = engine.tensor(img.data, [1, H, W, 4], 'u8');
+      try {
+        x = normalizeImage(engine, rgba, IMAGE_NORM);
+      } finally {
+        rgba.dispose();
+      }
     }
     try {
       const s1 = await this.stage1(x, scales, opts.scoreThresholds[0]);

@@ -5,6 +5,7 @@
 //
 // Only the crop's rows cross to the device (the image is host memory; copying the crop while packing the upload is
 // cheaper than uploading the whole image to slice it there). Channel split, padding and resizing run as kernels.
+// A browser image with a texture attached (attachTexture, webgpu) is cropped from that texture instead: no bytes.
 import type { Engine } from '../../runtime/engine.js';
 import { InvalidArgumentError } from '../../runtime/errors.js';
 import type { Tensor } from '../../runtime/tensor.js';
@@ -12,7 +13,9 @@ import { normalizeImage } from '../../ops/normalize-image/index.js';
 import { pad } from '../../ops/pad/index.js';
 import { resize } from '../../ops/resize/index.js';
 import { concat } from '../../ops/concat/index.js';
+import { imageTexture } from '../../ops/image-texture/index.js';
 import { checkImage, type RgbaImage } from '../image.js';
+import { attachedTexture } from '../preprocess.js';
 
 /** dlib's mean RGB, which every face-api face net subtracts from its input. */
 export const FACE_MEAN_RGB = [122.782, 117.001, 104.298] as const;
@@ -83,8 +86,7 @@ export function cropRect(where: string, img: RgbaImage, box: FaceBox | undefined
 }
 
 /** The crop's RGBA rows as one packed byte array (the whole image without a copy when the crop is all of it). */
-function cropBytes(img: RgbaImage, g: CropGeometry): Uint8Array | Uint8ClampedArray {
-  if (g.x === 0 && g.y === 0 && g.width === img.width && g.height === img.height) return img.data;
+function cropBytes(img: RgbaImage, g: { x: number; y: number; width: number; height: number }): Uint8Array | Uint8ClampedArray {
   const out = new Uint8Array(g.width * g.height * 4);
   const row = g.width * 4;
   for (let r = 0; r < g.height; r++) {
@@ -95,6 +97,22 @@ function cropBytes(img: RgbaImage, g: CropGeometry): Uint8Array | Uint8ClampedAr
 }
 
 /**
+ * The integer rectangle `r` of an image as a [1, r.height, r.width, 3] f32 tensor of its RGB values (0..255): from
+ * the attached texture when there is one (one kernel, exact byte values), else from its bytes.
+ */
+export function imageCrop(engine: Engine, img: RgbaImage, r: { x: number; y: number; width: number; height: number }): Tensor {
+  const image = attachedTexture(engine, img);
+  if (image) return imageTexture(engine, { image, size: [r.height, r.width], pad: 'none', crop: { x: r.x, y: r.y, width: r.width, height: r.height } });
+  const whole = r.x === 0 && r.y === 0 && r.width === img.width && r.height === img.height;
+  const rgba = engine.tensor(whole ? img.data : cropBytes(img, r), [1, r.height, r.width, 4], 'u8');
+  try {
+    return normalizeImage(engine, rgba); // RGBA bytes -> RGB f32, values unchanged
+  } finally {
+    rgba.dispose();
+  }
+}
+
+/**
  * One face as a [1, size, size, 3] f32 tensor of 0..255 RGB values (padded to square with zeros, resized), plus
  * its geometry. Intermediates are freed here; the caller owns the result.
  */
@@ -102,13 +120,12 @@ export function faceTensor(engine: Engine, where: string, crop: FaceCrop, size: 
   if (crop === null || typeof crop !== 'object') throw new InvalidArgumentError(`${where}: expected { image, box? }, got ${String(crop)}`);
   const img = checkImage(crop.image, `${where}: image`);
   const g = cropRect(where, img, crop.box);
-  let t = engine.tensor(cropBytes(img, g), [1, g.height, g.width, 4], 'u8');
+  let t = imageCrop(engine, img, g);
   const step = (next: Tensor): void => {
     t.dispose();
     t = next;
   };
   try {
-    step(normalizeImage(engine, t)); // RGBA bytes -> RGB f32, values unchanged
     if (g.width !== g.height) {
       const padY = g.height < g.width ? g.side - g.height : 0;
       const padX = g.width < g.height ? g.side - g.width : 0;

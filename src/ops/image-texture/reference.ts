@@ -14,16 +14,19 @@ function taps(o: number, len: number, m: AxisMap): [number, number, number] {
 /** The whole transform on the CPU from the image's bytes (wasm and reference backends: device-loss fallback). */
 export function imageTextureCompute(a: ImageTextureNorm, out: Float32Array | Float64Array): void {
   const px = a.image.pixels();
-  const { imgH, imgW, outH, outW } = a;
-  const at = (y: number, x: number, c: number) => (y < imgH && x < imgW ? px[(y * imgW + x) * 4 + c]! : 0);
+  const { imgH, imgW, outH, outW, offY, offX } = a;
+  const stride = a.image.width;
+  const ch = a.channels;
+  const at = (y: number, x: number, c: number) => (y < imgH && x < imgW ? px[((y + offY) * stride + x + offX) * 4 + c]! : 0);
   for (let oy = 0; oy < outH; oy++) {
     const [y0, y1, wy] = taps(oy, a.lenY, a.y);
     for (let ox = 0; ox < outW; ox++) {
       const [x0, x1, wx] = taps(ox, a.lenX, a.x);
-      for (let c = 0; c < 3; c++) {
+      for (let j = 0; j < ch; j++) {
+        const c = a.bgr && j < 3 ? 2 - j : j; // the source colour of output channel j
         const top = at(y0, x0, c) * (1 - wx) + at(y0, x1, c) * wx;
         const bottom = at(y1, x0, c) * (1 - wx) + at(y1, x1, c) * wx;
-        out[(oy * outW + ox) * 3 + c] = (top * (1 - wy) + bottom * wy) * a.k[c]! + a.b[c]!;
+        out[(oy * outW + ox) * ch + j] = (top * (1 - wy) + bottom * wy) * a.k[c]! + a.b[c]!;
       }
     }
   }
