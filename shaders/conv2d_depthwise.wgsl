@@ -2,7 +2,8 @@
 // pixels x one vec4 of channels. The op is load-bound (one FMA per x load), and on lavapipe every storage load
 // with a per-lane address is a loop over lanes, so the kernels minimise loads: `row3` (3-wide window, stride 1,
 // dilation 1 along x) takes 4 neighbouring pixels of one output row, which read 6 input columns per window row
-// instead of 12; `main` (any window) takes 4 pixels consecutive in n*oh*ow.
+// instead of 12; `row8x4` (full 3x3, stride 1) takes 4 rows x 8 pixels that share their input rows; `main` (any
+// window) takes 4 pixels consecutive in n*oh*ow.
 // #include "lib/activation.wgsl"
 
 override WG: u32 = 64u;
@@ -244,4 +245,173 @@ fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
   if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
   if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+}
+
+// 4 output rows x 8 neighbouring pixels (KH = KW = 3, SH = SW = 1, DH = DW = 1): the 4 windows share their input
+// rows, so 6 rows of 10 columns and 9 taps feed 96 FMAs (row8: 3 rows for 24; loads, not FMAs, bound this op). An
+// input row outside the image is skipped whole (uniform across the lanes of one pixel run, its channel blocks).
+@compute @workgroup_size(WG)
+fn row8x4(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * p.rowStride;
+  let cb = i % C4;
+  let seg = i / C4;
+  let perRow = (p.ow + 7u) / 8u;
+  let bands = (p.oh + 3u) / 4u;
+  let pr = seg / perRow;  // n*bands + oy / 4
+  let b = pr / bands;
+  if (b * p.oh * p.ow >= p.m) { return; }
+  let oy = (pr % bands) * 4u;
+  let ox0 = (seg % perRow) * 8u;
+  let ix0 = i32(ox0) - p.padL;
+  let f0 = f[0u * C4 + cb];
+  let f1 = f[1u * C4 + cb];
+  let f2 = f[2u * C4 + cb];
+  let f3 = f[3u * C4 + cb];
+  let f4 = f[4u * C4 + cb];
+  let f5 = f[5u * C4 + cb];
+  let f6 = f[6u * C4 + cb];
+  let f7 = f[7u * C4 + cb];
+  let f8 = f[8u * C4 + cb];
+  var a00 = vec4<f32>(0.0);
+  var a01 = vec4<f32>(0.0);
+  var a02 = vec4<f32>(0.0);
+  var a03 = vec4<f32>(0.0);
+  var a04 = vec4<f32>(0.0);
+  var a05 = vec4<f32>(0.0);
+  var a06 = vec4<f32>(0.0);
+  var a07 = vec4<f32>(0.0);
+  var a10 = vec4<f32>(0.0);
+  var a11 = vec4<f32>(0.0);
+  var a12 = vec4<f32>(0.0);
+  var a13 = vec4<f32>(0.0);
+  var a14 = vec4<f32>(0.0);
+  var a15 = vec4<f32>(0.0);
+  var a16 = vec4<f32>(0.0);
+  var a17 = vec4<f32>(0.0);
+  var a20 = vec4<f32>(0.0);
+  var a21 = vec4<f32>(0.0);
+  var a22 = vec4<f32>(0.0);
+  var a23 = vec4<f32>(0.0);
+  var a24 = vec4<f32>(0.0);
+  var a25 = vec4<f32>(0.0);
+  var a26 = vec4<f32>(0.0);
+  var a27 = vec4<f32>(0.0);
+  var a30 = vec4<f32>(0.0);
+  var a31 = vec4<f32>(0.0);
+  var a32 = vec4<f32>(0.0);
+  var a33 = vec4<f32>(0.0);
+  var a34 = vec4<f32>(0.0);
+  var a35 = vec4<f32>(0.0);
+  var a36 = vec4<f32>(0.0);
+  var a37 = vec4<f32>(0.0);
+  for (var r = 0; r < 6; r++) {
+    let iy = i32(oy) - p.padT + r;
+    if (iy < 0 || iy >= p.h) { continue; }
+    let rowOff = (i32(b) * p.h + iy) * p.w;
+    let x0 = xcol(rowOff, ix0 + 0, cb);
+    let x1 = xcol(rowOff, ix0 + 1, cb);
+    let x2 = xcol(rowOff, ix0 + 2, cb);
+    let x3 = xcol(rowOff, ix0 + 3, cb);
+    let x4 = xcol(rowOff, ix0 + 4, cb);
+    let x5 = xcol(rowOff, ix0 + 5, cb);
+    let x6 = xcol(rowOff, ix0 + 6, cb);
+    let x7 = xcol(rowOff, ix0 + 7, cb);
+    let x8 = xcol(rowOff, ix0 + 8, cb);
+    let x9 = xcol(rowOff, ix0 + 9, cb);
+    if (r >= 0 && r < 3) {
+      let fr = r - 0;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a00 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a00)));
+      a01 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a01)));
+      a02 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a02)));
+      a03 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a03)));
+      a04 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a04)));
+      a05 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a05)));
+      a06 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a06)));
+      a07 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a07)));
+    }
+    if (r >= 1 && r < 4) {
+      let fr = r - 1;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a10 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a10)));
+      a11 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a11)));
+      a12 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a12)));
+      a13 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a13)));
+      a14 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a14)));
+      a15 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a15)));
+      a16 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a16)));
+      a17 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a17)));
+    }
+    if (r >= 2 && r < 5) {
+      let fr = r - 2;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a20 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a20)));
+      a21 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a21)));
+      a22 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a22)));
+      a23 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a23)));
+      a24 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a24)));
+      a25 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a25)));
+      a26 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a26)));
+      a27 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a27)));
+    }
+    if (r >= 3 && r < 6) {
+      let fr = r - 3;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a30 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a30)));
+      a31 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a31)));
+      a32 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a32)));
+      a33 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a33)));
+      a34 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a34)));
+      a35 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a35)));
+      a36 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a36)));
+      a37 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a37)));
+    }
+  }
+  var m = (b * p.oh + oy) * p.ow + ox0;
+  out[m * C4 + cb] = epilogue(a00, cb);
+  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a01, cb); }
+  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a02, cb); }
+  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a03, cb); }
+  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a04, cb); }
+  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a05, cb); }
+  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a06, cb); }
+  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a07, cb); }
+  if (oy + 1u >= p.oh) { return; }
+  m += p.ow;
+  out[m * C4 + cb] = epilogue(a10, cb);
+  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a11, cb); }
+  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a12, cb); }
+  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a13, cb); }
+  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a14, cb); }
+  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a15, cb); }
+  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a16, cb); }
+  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a17, cb); }
+  if (oy + 2u >= p.oh) { return; }
+  m += p.ow;
+  out[m * C4 + cb] = epilogue(a20, cb);
+  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a21, cb); }
+  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a22, cb); }
+  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a23, cb); }
+  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a24, cb); }
+  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a25, cb); }
+  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a26, cb); }
+  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a27, cb); }
+  if (oy + 3u >= p.oh) { return; }
+  m += p.ow;
+  out[m * C4 + cb] = epilogue(a30, cb);
+  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a31, cb); }
+  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a32, cb); }
+  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a33, cb); }
+  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a34, cb); }
+  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a35, cb); }
+  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a36, cb); }
+  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a37, cb); }
 }

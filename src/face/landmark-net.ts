@@ -18,7 +18,6 @@ import type { Tensor } from '../runtime/tensor.js';
 import { shapeStr } from '../runtime/shape.js';
 import { conv2d } from '../ops/conv2d/index.js';
 import { globalAvgPool } from '../ops/pool/index.js';
-import { activation } from '../ops/activation/index.js';
 import { matmul } from '../ops/matmul/index.js';
 import { expectAllTaken } from '../nn/weights/take.js';
 import type { RgbaImage } from './image.js';
@@ -135,9 +134,9 @@ export class FaceLandmarkNet {
 
   /**
    * One dense block on relu(x) (block 0: on x). Returns the block's raw running sum s; its output is relu(s),
-   * which the next block's depthwise conv applies as it reads (inputRelu) and forward() applies once at the end.
+   * which the next block's depthwise conv applies as it reads (inputRelu). The `last` block returns relu(s).
    */
-  private dense(x: Tensor, b: DenseBlock): Tensor {
+  private dense(x: Tensor, b: DenseBlock, last: boolean): Tensor {
     const e = this.engine;
     const out1 =
       'filter' in b.conv0
@@ -146,10 +145,12 @@ export class FaceLandmarkNet {
     // Running sum s_k = out1 + ... + out_k: each next conv reads relu(s_k) (s_1 = out1 is relu'd already) and
     // adds s_k to its output as it writes it.
     let sum = out1;
-    for (const c of b.rest) {
+    b.rest.forEach((c, i) => {
       const s = sum;
-      sum = consume(s, () => this.sep(s, c, 1, 'none', s !== out1, s));
-    }
+      // The last block's last conv applies the net's final relu as it writes (no pass of its own).
+      const act = last && i === b.rest.length - 1 ? 'relu' : 'none';
+      sum = consume(s, () => this.sep(s, c, 1, act, s !== out1, s));
+    });
     return sum;
   }
 
@@ -165,12 +166,11 @@ export class FaceLandmarkNet {
     }
     const e = this.engine;
     let out = conv2d(e, x, this.norm.filter, { groups: 3 }, { bias: this.norm.bias, bnScale: this.norm.scale });
-    for (const b of this.blocks) {
+    this.blocks.forEach((b, i) => {
       const inp = out;
-      out = consume(inp, () => this.dense(inp, b));
-    }
-    const sum = out;
-    const last = consume(sum, () => activation(e, sum, { activation: 'relu' }));
+      out = consume(inp, () => this.dense(inp, b, i === this.blocks.length - 1));
+    });
+    const last = out;
     // face-api's avgPool 7x7/2 (14x14/2 tiny) 'valid' covers the whole final map: a global mean.
     const pooled = consume(last, () => globalAvgPool(e, last));
     return consume(pooled, () => matmul(e, pooled, this.fc.weights, {}, { bias: this.fc.bias }));

@@ -136,9 +136,14 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
   const pixelBlocks = Math.ceil(m / PIX);
 
   if (vec4Depthwise(a)) {
-    // Row kernels for 3-wide windows: 8 pixels per invocation at x stride 1, 4 at stride 2; `main` otherwise.
-    const row = a.kw === 3 && a.dw === 1 ? ({ 1: ['row8', 8], 2: ['row4s2', 4] } as const)[a.sw as 1 | 2] : undefined;
-    const blocks = row ? a.n * a.oh * Math.ceil(a.ow / row[1]) : pixelBlocks;
+    // Row kernels for 3-wide windows: 8 pixels per invocation at x stride 1 (4 rows of them, row8x4, for a full
+    // 3x3 stride-1 window), 4 at stride 2; `main` otherwise.
+    const band = a.kh === 3 && a.kw === 3 && a.sh === 1 && a.sw === 1 && a.dh === 1 && a.dw === 1;
+    const row = band
+      ? (['row8x4', 8] as const)
+      : a.kw === 3 && a.dw === 1 ? ({ 1: ['row8', 8], 2: ['row4s2', 4] } as const)[a.sw as 1 | 2] : undefined;
+    const rows = band ? a.n * Math.ceil(a.oh / 4) : a.n * a.oh;
+    const blocks = row ? rows * Math.ceil(a.ow / row[1]) : pixelBlocks;
     const [gx, gy] = grid(Math.ceil((blocks * (a.cout / 4)) / WG));
     be.dispatch({
       shader: 'conv2d_depthwise',

@@ -163,6 +163,20 @@ export const conv2dCases: OpCase[] = [
   // Residual input (added before the activation): native in conv2d_vec4_sg (and its split-K reduce), a reduce pass
   // after the conv elsewhere; wasm in the tile epilogue (dense) and the row epilogue (depthwise).
   conv('residual 1x1 32->32 on 9x9, bias', [1, 9, 9, 32], [1, 1, 32, 32], {}, { bias: true, residual: [1, 9, 9, 32] }),
+  // conv2d_depthwise row8x4 (3x3 stride 1): bands of 4 rows x 8 pixels cut at the map's bottom and right edges,
+  // batches (a band never crosses images), pads that skip whole input rows, every epilogue input.
+  conv('depthwise row8x4 3x3 same C=8 batch 2 on 9x10, bn + prelu', [2, 9, 10, 8], [3, 3, 1, 8], { groups: 8, padding: 'same', activation: 'prelu' },
+    { bias: true, scale: true, shift: true, prelu: true }),
+  conv('depthwise row8x4 3x3 valid C=4 on 7x6, inputRelu', [1, 7, 6, 4], [3, 3, 1, 4], { groups: 4, inputRelu: true }),
+  conv('depthwise row8x4 3x3 same C=32 batch 3 on 5x17, inputRelu + relu', [3, 5, 17, 32], [3, 3, 1, 32], { groups: 32, padding: 'same', inputRelu: true, activation: 'relu' }, { bias: true }),
+  conv('depthwise row8x4 3x3 pads [2, 0, 0, 2] C=12 on 6x9', [1, 6, 9, 12], [3, 3, 1, 12], { groups: 12, padding: [2, 0, 0, 2] }, { bias: true }),
+  conv('depthwise row8x4 3x3 same C=4 on 1x1', [1, 1, 1, 4], [3, 3, 1, 4], { groups: 4, padding: 'same' }, { shift: true }),
+  // 1x1 GEMM entries (conv2d_vec4_sg / conv2d_vec4 `gemm`) at the landmark net's widths: a partial last pixel
+  // block, several workgroups along pixels and channel blocks, split-K with a residual, every epilogue input.
+  conv('gemm 1x1 32->64 on 17x19 (323 pixels: partial block, 2 workgroups)', [1, 17, 19, 32], [1, 1, 32, 64], {}, { bias: true }),
+  conv('gemm 1x1 12->32 batch 3 on 3x5, bn + prelu', [3, 3, 5, 12], [1, 1, 12, 32], { activation: 'prelu' }, { bias: true, scale: true, shift: true, prelu: true }),
+  conv('gemm 1x1 256->256 on 7x7, residual + relu (landmark net tail)', [1, 7, 7, 256], [1, 1, 256, 256], { activation: 'relu' }, { bias: true, residual: [1, 7, 7, 256] }),
+  conv('gemm 1x1 4->96 batch 2 on 1x1, residual, sigmoid', [2, 1, 1, 4], [1, 1, 4, 96], { activation: 'sigmoid' }, { residual: [2, 1, 1, 96] }),
   conv('residual 3x3 same 16->16 + bn + relu (ResNet block tail)', [1, 8, 7, 16], [3, 3, 16, 16], { padding: 'same', activation: 'relu' },
     { bias: true, scale: true, shift: true, residual: [1, 8, 7, 16] }),
   conv('residual on a split-K small map 3x3 64->64 on 4x4, relu', [1, 4, 4, 64], [3, 3, 64, 64], { padding: 'same', activation: 'relu' }, { bias: true, residual: [1, 4, 4, 64] }),
