@@ -1,10 +1,9 @@
 // GEMM C[m, n] = act(A[m, k] @ B[k, n] + bias) with the fused activation epilogue.
 //
 // m >= 4: B is packed into panels of 16 columns (k rows of 16 contiguous floats, zero padded past n), which also
-// absorbs transposeB; gemm_f32_4x16_simd then keeps a 4 x 16 block of C in 16 v128 accumulators per panel and
-// row block. A row-major is read 4 k values per row at once (one v128 load) and broadcast by lane shuffles:
-// 44 GFLOP/s (simd) / 60 (relaxed) at 256^3 here against 24 / 23 with one splat load per value. A transposed
-// ([k, m]) gives the 4 rows of one k step in one v128 load: gemm_f32_4x16_ta_simd, no packing needed.
+// absorbs transposeB; gemm_f32_2x16_simd then keeps a 2 x 16 block of C in 8 v128 accumulators per panel and
+// row pair (a 4 x 16 block's 16 accumulators exceed V8's 15 SIMD registers and spill), A values broadcast by
+// splat loads. A transposed ([k, m]): gemm_f32_2x16_ta_simd, the same with A rows adjacent, no packing needed.
 // Small m (matrix-vector, batch-1 dense): packing would cost as much as the product, so B is read in place:
 // gemm_f32_1x16_simd for B [k, n] and gemm_f32_nt_dot_simd (dot products along k) for B stored [n, k].
 import { activate, activate4 } from './activation';
@@ -117,8 +116,12 @@ function gemm_f32_1x16_packed(
 
 /**
  * C = act(A @ Bpacked + bias), A [m, k] row-major. bias / prelu: n floats or 0 (prelu: per-column slope).
+ * A 2 x 16 tile, A broadcast by splat loads: 8 accumulators + 4 B + 1 A = 13 v128 live. V8 has at most 15 SIMD
+ * registers: 4 x 16 (16 accumulators) spills, and so does holding 2 A rows' v128 for lane shuffles (512^3, one
+ * thread, relaxed: 4x16 26.6, 2x16 shuffled 18.9, 4x8 shuffled 11.3, this 29.1 GMAC/s).
+ * Every C element is one sequential sum over k whatever the tile, so any row split gives bit-identical results.
  */
-export function gemm_f32_4x16_simd(
+export function gemm_f32_2x16_simd(
   a: usize, bp: usize, c: usize, m: i32, n: i32, k: i32,
   bias: usize, act: i32, alpha: f32, prelu: usize,
 ): void {
@@ -126,107 +129,40 @@ export function gemm_f32_4x16_simd(
   const va = f32x4.splat(alpha);
   const ldc = <usize>n << 2;
   const rs = <usize>k << 2;
-  const m4 = m & ~3;
-  const k4 = k & ~3;
+  const m2 = m & ~1;
   for (let q = 0; q < panels; q++) {
     const j0 = q * PANEL;
     const cols = min(PANEL, n - j0);
     const pb0 = bp + <usize>q * (<usize>k << 6);
     const biasQ = bias ? bias + (<usize>j0 << 2) : 0;
     const preluQ = prelu ? prelu + (<usize>j0 << 2) : 0;
-    for (let i = 0; i < m4; i += 4) {
+    for (let i = 0; i < m2; i += 2) {
       let a0 = a + <usize>i * rs;
       let pb = pb0;
       let c00 = zero(), c01 = zero(), c02 = zero(), c03 = zero();
       let c10 = zero(), c11 = zero(), c12 = zero(), c13 = zero();
-      let c20 = zero(), c21 = zero(), c22 = zero(), c23 = zero();
-      let c30 = zero(), c31 = zero(), c32 = zero(), c33 = zero();
-      let b0: v128, b1: v128, b2: v128, b3: v128, x: v128;
-      let p = 0;
-      for (; p < k4; p += 4) {
-        const v0 = v128.load(a0);
-        const v1 = v128.load(a0 + rs);
-        const v2 = v128.load(a0 + 2 * rs);
-        const v3 = v128.load(a0 + 3 * rs);
-        b0 = v128.load(pb, 0);
-        b1 = v128.load(pb, 16);
-        b2 = v128.load(pb, 32);
-        b3 = v128.load(pb, 48);
-        x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb, 0);
+        const b1 = v128.load(pb, 16);
+        const b2 = v128.load(pb, 32);
+        const b3 = v128.load(pb, 48);
+        let x = v128.load32_splat(a0);
         c00 = madd(x, b0, c00); c01 = madd(x, b1, c01); c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
-        x = v128.shuffle<f32>(v1, v1, 0, 0, 0, 0);
+        x = v128.load32_splat(a0 + rs);
         c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
-        x = v128.shuffle<f32>(v2, v2, 0, 0, 0, 0);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); c22 = madd(x, b2, c22); c23 = madd(x, b3, c23);
-        x = v128.shuffle<f32>(v3, v3, 0, 0, 0, 0);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); c32 = madd(x, b2, c32); c33 = madd(x, b3, c33);
-        b0 = v128.load(pb, 64);
-        b1 = v128.load(pb, 80);
-        b2 = v128.load(pb, 96);
-        b3 = v128.load(pb, 112);
-        x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
-        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01); c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
-        x = v128.shuffle<f32>(v1, v1, 1, 1, 1, 1);
-        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
-        x = v128.shuffle<f32>(v2, v2, 1, 1, 1, 1);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); c22 = madd(x, b2, c22); c23 = madd(x, b3, c23);
-        x = v128.shuffle<f32>(v3, v3, 1, 1, 1, 1);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); c32 = madd(x, b2, c32); c33 = madd(x, b3, c33);
-        b0 = v128.load(pb, 128);
-        b1 = v128.load(pb, 144);
-        b2 = v128.load(pb, 160);
-        b3 = v128.load(pb, 176);
-        x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
-        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01); c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
-        x = v128.shuffle<f32>(v1, v1, 2, 2, 2, 2);
-        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
-        x = v128.shuffle<f32>(v2, v2, 2, 2, 2, 2);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); c22 = madd(x, b2, c22); c23 = madd(x, b3, c23);
-        x = v128.shuffle<f32>(v3, v3, 2, 2, 2, 2);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); c32 = madd(x, b2, c32); c33 = madd(x, b3, c33);
-        b0 = v128.load(pb, 192);
-        b1 = v128.load(pb, 208);
-        b2 = v128.load(pb, 224);
-        b3 = v128.load(pb, 240);
-        x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
-        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01); c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
-        x = v128.shuffle<f32>(v1, v1, 3, 3, 3, 3);
-        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
-        x = v128.shuffle<f32>(v2, v2, 3, 3, 3, 3);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); c22 = madd(x, b2, c22); c23 = madd(x, b3, c23);
-        x = v128.shuffle<f32>(v3, v3, 3, 3, 3, 3);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); c32 = madd(x, b2, c32); c33 = madd(x, b3, c33);
-        pb += 256;
-        a0 += 16;
-      }
-      for (; p < k; p++) {
-        b0 = v128.load(pb, 0);
-        b1 = v128.load(pb, 16);
-        b2 = v128.load(pb, 32);
-        b3 = v128.load(pb, 48);
-        x = v128.load32_splat(a0);
-        c00 = madd(x, b0, c00); c01 = madd(x, b1, c01); c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
-        x = v128.load32_splat(a0 + 1 * rs);
-        c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
-        x = v128.load32_splat(a0 + 2 * rs);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); c22 = madd(x, b2, c22); c23 = madd(x, b3, c23);
-        x = v128.load32_splat(a0 + 3 * rs);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); c32 = madd(x, b2, c32); c33 = madd(x, b3, c33);
         pb += 64;
         a0 += 4;
       }
       const r0 = c + <usize>i * ldc + (<usize>j0 << 2);
       storeRow16(r0, c00, c01, c02, c03, cols, biasQ, act, alpha, va, preluQ);
       storeRow16(r0 + ldc, c10, c11, c12, c13, cols, biasQ, act, alpha, va, preluQ);
-      storeRow16(r0 + 2 * ldc, c20, c21, c22, c23, cols, biasQ, act, alpha, va, preluQ);
-      storeRow16(r0 + 3 * ldc, c30, c31, c32, c33, cols, biasQ, act, alpha, va, preluQ);
     }
-    gemm_f32_1x16_packed(a, rs, 4, pb0, c, m4, m, n, k, j0, biasQ, act, alpha, preluQ);
+    gemm_f32_1x16_packed(a, rs, 4, pb0, c, m2, m, n, k, j0, biasQ, act, alpha, preluQ);
   }
 }
 
-/** As gemm_f32_4x16_simd with A stored transposed, [k, m]: one v128 load gives 4 rows' values of one k step. */
-export function gemm_f32_4x16_ta_simd(
+/** As gemm_f32_2x16_simd with A stored transposed, [k, m]: the 2 rows' values of one k step are adjacent. */
+export function gemm_f32_2x16_ta_simd(
   a: usize, bp: usize, c: usize, m: i32, n: i32, k: i32,
   bias: usize, act: i32, alpha: f32, prelu: usize,
 ): void {
@@ -234,45 +170,36 @@ export function gemm_f32_4x16_ta_simd(
   const va = f32x4.splat(alpha);
   const ldc = <usize>n << 2;
   const ks = <usize>m << 2;
-  const m4 = m & ~3;
+  const m2 = m & ~1;
   for (let q = 0; q < panels; q++) {
     const j0 = q * PANEL;
     const cols = min(PANEL, n - j0);
     const pb0 = bp + <usize>q * (<usize>k << 6);
     const biasQ = bias ? bias + (<usize>j0 << 2) : 0;
     const preluQ = prelu ? prelu + (<usize>j0 << 2) : 0;
-    for (let i = 0; i < m4; i += 4) {
+    for (let i = 0; i < m2; i += 2) {
       let a0 = a + (<usize>i << 2);
       let pb = pb0;
       let c00 = zero(), c01 = zero(), c02 = zero(), c03 = zero();
       let c10 = zero(), c11 = zero(), c12 = zero(), c13 = zero();
-      let c20 = zero(), c21 = zero(), c22 = zero(), c23 = zero();
-      let c30 = zero(), c31 = zero(), c32 = zero(), c33 = zero();
       let b0: v128, b1: v128, b2: v128, b3: v128, x: v128;
       for (let p = 0; p < k; p++) {
-        const v = v128.load(a0);
         b0 = v128.load(pb, 0);
         b1 = v128.load(pb, 16);
         b2 = v128.load(pb, 32);
         b3 = v128.load(pb, 48);
-        x = v128.shuffle<f32>(v, v, 0, 0, 0, 0);
+        x = v128.load32_splat(a0);
         c00 = madd(x, b0, c00); c01 = madd(x, b1, c01); c02 = madd(x, b2, c02); c03 = madd(x, b3, c03);
-        x = v128.shuffle<f32>(v, v, 1, 1, 1, 1);
+        x = v128.load32_splat(a0, 4);
         c10 = madd(x, b0, c10); c11 = madd(x, b1, c11); c12 = madd(x, b2, c12); c13 = madd(x, b3, c13);
-        x = v128.shuffle<f32>(v, v, 2, 2, 2, 2);
-        c20 = madd(x, b0, c20); c21 = madd(x, b1, c21); c22 = madd(x, b2, c22); c23 = madd(x, b3, c23);
-        x = v128.shuffle<f32>(v, v, 3, 3, 3, 3);
-        c30 = madd(x, b0, c30); c31 = madd(x, b1, c31); c32 = madd(x, b2, c32); c33 = madd(x, b3, c33);
         pb += 64;
         a0 += ks;
       }
       const r0 = c + <usize>i * ldc + (<usize>j0 << 2);
       storeRow16(r0, c00, c01, c02, c03, cols, biasQ, act, alpha, va, preluQ);
       storeRow16(r0 + ldc, c10, c11, c12, c13, cols, biasQ, act, alpha, va, preluQ);
-      storeRow16(r0 + 2 * ldc, c20, c21, c22, c23, cols, biasQ, act, alpha, va, preluQ);
-      storeRow16(r0 + 3 * ldc, c30, c31, c32, c33, cols, biasQ, act, alpha, va, preluQ);
     }
-    gemm_f32_1x16_packed(a, 4, ks, pb0, c, m4, m, n, k, j0, biasQ, act, alpha, preluQ);
+    gemm_f32_1x16_packed(a, 4, ks, pb0, c, m2, m, n, k, j0, biasQ, act, alpha, preluQ);
   }
 }
 

@@ -12,8 +12,9 @@ import { madd } from './simd';
 
 /**
  * Step s of one direction, batch rows rb0..rb1-1 (rows are independent: threads take a range each; `accs` is
- * 256 bytes of the caller's own scratch for the gate sums). A unit block is 4 units x 4 gates (4 v128 columns of R); a 4-row batch block keeps its
- * 16 gate sums in v128 accumulators (rnnAccumG4), then i, f, g, o, c' and h' are computed on them in place.
+ * 256 bytes of the caller's own scratch for the gate sums). A unit block is 4 units x 4 gates (4 v128 columns of
+ * R); a 4-row batch block gets its 16 gate sums from rnnAccumG4 (two 2-row passes of 8 v128 accumulators, so none
+ * spill), then i, f, g, o, c' and h' are computed on them in place.
  */
 export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: usize): void {
   const B = rnnParam(p, RNN_P_B);

@@ -12,8 +12,8 @@
 // - state per direction: h ping-pong [2][B][up] (a step reads all of h while writing it), c [B][up], and for
 //   GRU resetAfter=false z [B][up] and r*h [B][up].
 // A step walks unit blocks (outer: the panel stays in L1) and batch rows 4 at a time (inner): a 4 x 16 block of
-// gate sums in 16 v128 accumulators (rnnAccumRows; skipped at step 0 from a zero initial h), then the cell's gate
-// math over the block's rows in passes the core can overlap (see lstm.ts).
+// gate sums, two rows (8 v128 accumulators) at a time (rnnAccumRows; skipped at step 0 from a zero initial h),
+// then the cell's gate math over the block's rows in passes the core can overlap (see lstm.ts).
 import { madd } from './simd';
 
 // Param block (i32 slots, one block per direction), filled by src/ops/recurrent/wasm.ts.
@@ -195,97 +195,76 @@ export function rnnMaskedOut(ok: bool, h: v128, zero: i32, prev: usize, j0: i32,
 }
 
 /**
- * acc[r][j] = sum_k a[r, k] * w[k, j] for 4 row(s) and nv (1..4, a constant after inlining) v128 columns: the
- * recurrent product h @ R of one unit block. a rows at a + r * ars; w rows at w + k * ws, column j at + j * gs
+ * acc[r][j] = sum_k a[r, k] * w[k, j] for 2 rows and nv (1..4, a constant after inlining) v128 columns: half of
+ * the recurrent product h @ R of one unit block. a rows at a + r * ars; w rows at w + k * ws, column j at + j * gs
  * (bytes): a packed panel (gs 16) or Keras's layout read in place (gs = the gate stride).
- * Four k values per row come in one v128 load and are broadcast by lane shuffles.
+ * A values are broadcast by splat loads: 8 accumulators + 4 w + 1 a = 13 v128 live, within V8's at most 15 SIMD
+ * registers (4 rows' 16 accumulators, or 2 A rows held as v128 for lane shuffles, spill).
  */
 // @ts-ignore: decorator
 @inline
-export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
+function rnnAccumG2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0), c23 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0), c33 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, x = b0;
-  const k4 = k & ~3;
-  let p = 0;
-  for (; p < k4; p += 4) {
-    const v0 = v128.load(a);
-    const v1 = v128.load(a + 1 * ars);
-    const v2 = v128.load(a + 2 * ars);
-    const v3 = v128.load(a + 3 * ars);
-    b0 = v128.load(w);
+  let b1 = f32x4.splat(0), b2 = b1, b3 = b1;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(w);
     if (nv > 1) b1 = v128.load(w + gs);
     if (nv > 2) b2 = v128.load(w + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
+    let x = v128.load32_splat(a);
     c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
-    x = v128.shuffle<f32>(v1, v1, 0, 0, 0, 0);
+    x = v128.load32_splat(a + ars);
     c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
-    x = v128.shuffle<f32>(v2, v2, 0, 0, 0, 0);
-    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
-    x = v128.shuffle<f32>(v3, v3, 0, 0, 0, 0);
-    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
-    b0 = v128.load(w + 1 * ws);
-    if (nv > 1) b1 = v128.load(w + 1 * ws + gs);
-    if (nv > 2) b2 = v128.load(w + 1 * ws + 2 * gs);
-    if (nv > 3) b3 = v128.load(w + 1 * ws + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
-    x = v128.shuffle<f32>(v1, v1, 1, 1, 1, 1);
-    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
-    x = v128.shuffle<f32>(v2, v2, 1, 1, 1, 1);
-    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
-    x = v128.shuffle<f32>(v3, v3, 1, 1, 1, 1);
-    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
-    b0 = v128.load(w + 2 * ws);
-    if (nv > 1) b1 = v128.load(w + 2 * ws + gs);
-    if (nv > 2) b2 = v128.load(w + 2 * ws + 2 * gs);
-    if (nv > 3) b3 = v128.load(w + 2 * ws + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
-    x = v128.shuffle<f32>(v1, v1, 2, 2, 2, 2);
-    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
-    x = v128.shuffle<f32>(v2, v2, 2, 2, 2, 2);
-    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
-    x = v128.shuffle<f32>(v3, v3, 2, 2, 2, 2);
-    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
-    b0 = v128.load(w + 3 * ws);
-    if (nv > 1) b1 = v128.load(w + 3 * ws + gs);
-    if (nv > 2) b2 = v128.load(w + 3 * ws + 2 * gs);
-    if (nv > 3) b3 = v128.load(w + 3 * ws + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
-    x = v128.shuffle<f32>(v1, v1, 3, 3, 3, 3);
-    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
-    x = v128.shuffle<f32>(v2, v2, 3, 3, 3, 3);
-    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
-    x = v128.shuffle<f32>(v3, v3, 3, 3, 3, 3);
-    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
-    a += 16;
-    w += 4 * ws;
-  }
-  for (; p < k; p++) {
-    b0 = v128.load(w);
-    if (nv > 1) b1 = v128.load(w + gs);
-    if (nv > 2) b2 = v128.load(w + 2 * gs);
-    if (nv > 3) b3 = v128.load(w + 3 * gs);
-    x = v128.load32_splat(a);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
-    x = v128.load32_splat(a + 1 * ars);
-    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
-    x = v128.load32_splat(a + 2 * ars);
-    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21); if (nv > 2) c22 = madd(x, b2, c22); if (nv > 3) c23 = madd(x, b3, c23);
-    x = v128.load32_splat(a + 3 * ars);
-    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31); if (nv > 2) c32 = madd(x, b2, c32); if (nv > 3) c33 = madd(x, b3, c33);
     a += 4;
     w += ws;
   }
   v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16); if (nv > 2) v128.store(acc, c02, 32); if (nv > 3) v128.store(acc, c03, 48);
   v128.store(acc, c10, 64); if (nv > 1) v128.store(acc, c11, 80); if (nv > 2) v128.store(acc, c12, 96); if (nv > 3) v128.store(acc, c13, 112);
-  v128.store(acc, c20, 128); if (nv > 1) v128.store(acc, c21, 144); if (nv > 2) v128.store(acc, c22, 160); if (nv > 3) v128.store(acc, c23, 176);
-  v128.store(acc, c30, 192); if (nv > 1) v128.store(acc, c31, 208); if (nv > 2) v128.store(acc, c32, 224); if (nv > 3) v128.store(acc, c33, 240);
+}
+
+/**
+ * 4 rows x nv <= 2 columns in one pass (at most 8 accumulators + 2 w + 1 a): GRU's 1- and 2-column passes keep
+ * 4 independent FMA chains per column instead of 2.
+ */
+// @ts-ignore: decorator
+@inline
+function rnnAccumG4n2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let b1 = c00;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(w);
+    if (nv > 1) b1 = v128.load(w + gs);
+    let x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a + ars);
+    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a + 2 * ars);
+    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a + 3 * ars);
+    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31);
+    a += 4;
+    w += ws;
+  }
+  v128.store(acc, c00, 0); if (nv > 1) v128.store(acc, c01, 16);
+  v128.store(acc, c10, 64); if (nv > 1) v128.store(acc, c11, 80);
+  v128.store(acc, c20, 128); if (nv > 1) v128.store(acc, c21, 144);
+  v128.store(acc, c30, 192); if (nv > 1) v128.store(acc, c31, 208);
+}
+
+/**
+ * The gate sums of 4 rows (acc rows 64 bytes apart): nv > 2 as two row pairs (rnnAccumG2; the L1-resident w block
+ * is read twice), else one pass. Every sum is one sequential chain over k either way, so tiles never change results.
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
+  if (nv <= 2) {
+    rnnAccumG4n2(nv, a, ars, w, ws, gs, k, acc);
+    return;
+  }
+  rnnAccumG2(nv, a, ars, w, ws, gs, k, acc);
+  rnnAccumG2(nv, a + 2 * ars, ars, w, ws, gs, k, acc + 128);
 }
 
 /**

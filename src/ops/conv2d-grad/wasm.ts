@@ -27,7 +27,7 @@ function flippedFilter(be: WasmBackend, W: WasmStorage, g: ConvGeom): WasmStorag
  * - pointwise: dx = dy W^T, one GEMM;
  * - stride 1: conv2d's kernel on dy with the flipped filter (stride1Padding);
  * - otherwise, per chunk of images, the GEMM dcol [pixels, kh*kw*cin] = dy [pixels, cout] @ W^T (matmul's packed
- *   4x16 kernel), then the col2im gather.
+ *   2x16 kernel), then the col2im gather.
  */
 export function backpropInputWasm(be: WasmBackend, dy: WasmStorage, W: WasmStorage, dx: WasmStorage, g: ConvGeom, bias?: WasmStorage, epi?: Epilogue): void {
   const k = g.kh * g.kw * g.cin;

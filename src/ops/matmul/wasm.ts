@@ -3,7 +3,7 @@ import type { KernelArgs } from '../../runtime/op.js';
 import { batchOffsets, type MatmulNorm } from './spec.js';
 
 /**
- * m >= 4: pack B into 16-column panels (once per distinct B batch), then the 4 x 16 microkernel. Small m reads B in
+ * m >= 4: pack B into 16-column panels (once per distinct B batch), then the 2 x 16 microkernel. Small m reads B in
  * place (packing would cost as much as the product): row kernel, or dot products for a transposed B.
  */
 export function matmulWasm(be: WasmBackend, { inputs, outputs, attrs }: KernelArgs<WasmStorage, MatmulNorm>): void {
@@ -36,13 +36,13 @@ export function matmulWasm(be: WasmBackend, { inputs, outputs, attrs }: KernelAr
       const pa = a!.ptr + oa * 4;
       const pc = c.ptr + z * cBytes;
       if (TA) {
-        be.call('gemm_f32_4x16_ta_simd', pa, panels, pc, m, n, k, ...epi);
+        be.call('gemm_f32_2x16_ta_simd', pa, panels, pc, m, n, k, ...epi);
         continue;
       }
-      // Rows split over threads in blocks of 4, so every row meets the same microkernel (4x16 or the last rows'
-      // 1x16 tail) whatever the split: results are bit-identical to one thread.
+      // Rows split over threads in blocks of 4; every C element is one sequential sum over k (2x16 tile or the
+      // odd last row's 1x16 tail alike), so results are bit-identical to one thread whatever the split.
       const blocks = Math.ceil(m / 4);
-      be.parallel('gemm_f32_4x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, n * k / 64))), (first, count) => {
+      be.parallel('gemm_f32_2x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, n * k / 64))), (first, count) => {
         const r0 = first * 4;
         const rows = Math.min(m, (first + count) * 4) - r0;
         return [pa + r0 * k * 4, panels, pc + r0 * n * 4, rows, n, k, ...epi];

@@ -37,13 +37,13 @@ function packedPanels(be: WasmBackend, r: WasmStorage, u: number, G: number, UB:
 }
 
 /**
- * out [rows, n] = x [rows, F] W [F, n] + bias with the matmul op's 4 x 16 microkernel on W's 16-column panels,
+ * out [rows, n] = x [rows, F] W [F, n] + bias with the matmul op's 2 x 16 microkernel on W's 16-column panels,
  * packed once per weight storage (the matmul op repacks its B on every call: constant weights need not).
  */
 function cachedGemm(be: WasmBackend, x: number, rows: number, F: number, w: WasmStorage, bias: WasmStorage | undefined, out: number, n: number): void {
   const panels = derive(be, w, `rnn-gemm-x16:${F},${n}`, Math.ceil(n / 16) * 16 * F, (dst) => be.call('gemm_f32_pack_b_x16', w.ptr, F, n, 0, dst));
   const blocks = Math.ceil(rows / 4);
-  be.parallel('gemm_f32_4x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, (n * F) / 64))), (first, count) => {
+  be.parallel('gemm_f32_2x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, (n * F) / 64))), (first, count) => {
     const r0 = first * 4;
     return [x + r0 * F * 4, panels, out + r0 * n * 4, Math.min(rows, (first + count) * 4) - r0, n, F, bias?.ptr ?? 0, 0, 0, 0];
   });
