@@ -10,7 +10,7 @@ import b from 'benny';
 import { oursRunner } from './lib/ours.mjs';
 import { ortRunner } from './lib/ort.mjs';
 import { markdown, RATIOS, ratio, tables, writeAtomic } from './lib/report.mjs';
-import { Skip } from './lib/runner.mjs';
+import { firstLine, initRunners, Skip } from './lib/runner.mjs';
 import { makeData, relDiff, SHAPES } from './lib/shapes.mjs';
 import { tfjsRunner } from './lib/tfjs.mjs';
 
@@ -98,7 +98,6 @@ const dataFor = (s) => {
   return data.get(s.id);
 };
 const record = (s, r, x) => ((results[s.id] ??= {})[r.id] = x);
-const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
 
 /** benny may call a test before the suite starts without awaiting it: keep one iteration in flight at a time. */
 function serialised(c) {
@@ -113,16 +112,7 @@ function serialised(c) {
 
 // Shape-major order: all backends run one shape back to back, so background load on this shared machine hits
 // the numbers being compared at about the same time.
-for (const runner of runners) {
-  try {
-    runner.info = await runner.init();
-  } catch (e) {
-    runner.info = `init failed: ${firstLine(e)}`;
-    for (const s of shapes) record(s, runner, { status: e instanceof Skip ? 'n/a' : 'error', reason: runner.info });
-  }
-  console.log(`${runner.id}: ${runner.info}`);
-}
-const ready = runners.filter((r) => !r.info.startsWith('init failed'));
+const ready = await initRunners(runners, shapes, record);
 
 /** prepare + warm-up + the output for the check; undefined (and recorded) when the runner cannot do the shape. */
 async function prepare(s, runner) {

@@ -10,7 +10,7 @@ import { loadNetData } from './lib/net-data.mjs';
 import { compareOutputs, NET_RATIOS, netMarkdown, netTables } from './lib/net-report.mjs';
 import { DIST, faceApiRunner, ortNetRunner, oursNetRunner } from './lib/net-runners.mjs';
 import { ratio, writeAtomic } from './lib/report.mjs';
-import { Skip } from './lib/runner.mjs';
+import { firstLine, initRunners, Skip } from './lib/runner.mjs';
 
 const started = performance.now();
 const args = Object.fromEntries(
@@ -76,19 +76,9 @@ const runners = [
 const results = {}; // net id -> runner id -> result
 const outputs = {}; // net id -> runner id -> output
 const record = (n, r, x) => ((results[n.id] ??= {})[r.id] = x);
-const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
 const now = () => performance.now();
 
-for (const runner of runners) {
-  try {
-    runner.info = await runner.init();
-  } catch (e) {
-    runner.info = `init failed: ${firstLine(e)}`;
-    for (const n of NETS) record(n, runner, { status: e instanceof Skip ? 'n/a' : 'error', reason: runner.info });
-  }
-  console.log(`${runner.id}: ${runner.info}`);
-}
-const ready = runners.filter((r) => !r.info.startsWith('init failed'));
+const ready = await initRunners(runners, NETS, record);
 
 /** Load, prepare, warm up (two calls: shader / pipeline compiles, pools, ORT's first-run allocations), read the output. */
 async function prepare(n, runner) {

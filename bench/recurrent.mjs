@@ -20,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import b from 'benny';
 import onnxProto from 'onnx-proto';
 import { writeAtomic } from './lib/report.mjs';
+import { firstLine } from './lib/runner.mjs';
 
 const require = createRequire(import.meta.url);
 const started = performance.now();
@@ -432,7 +433,6 @@ let runners = [oursRunner('wasm'), oursRunner('wasm', 2), oursRunner('webgpu'), 
 if (wantRunners?.includes('ort-wasm-1t')) runners.splice(runners.length - 1, 0, ortWorkerRunner(1));
 runners = runners.filter((r) => !wantRunners || wantRunners.includes(r.id));
 const results = {};
-const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
 for (const r of runners) {
   try {
     r.info = await r.init();

@@ -35,3 +35,23 @@ export function readOnce(once) {
     }
   };
 }
+
+/** An error's first line, for one-line reports. */
+export const firstLine = (e) => String(e?.message ?? e).split('\n')[0];
+
+/**
+ * Initialises every runner (sets runner.info) and returns those that started; a runner that fails is recorded
+ * for every item (n/a when it threw Skip, else error) so the report names it instead of leaving a gap.
+ */
+export async function initRunners(runners, items, record) {
+  for (const runner of runners) {
+    try {
+      runner.info = await runner.init();
+    } catch (e) {
+      runner.info = `init failed: ${firstLine(e)}`;
+      for (const it of items) record(it, runner, { status: e instanceof Skip ? 'n/a' : 'error', reason: runner.info });
+    }
+    console.log(`${runner.id}: ${runner.info}`);
+  }
+  return runners.filter((r) => !r.info.startsWith('init failed'));
+}
