@@ -60,6 +60,22 @@ fn epilogue(v0: vec4<f32>, cb: u32) -> vec4<f32> {
   return activate4(v, a);
 }
 
+// Stores a run of neighbouring output pixels m0.. of one output row that starts at column ox0; pixels past the
+// row's end are dropped (a row's last run may be partial).
+fn putPx(m: u32, ox: u32, cb: u32, a: vec4<f32>) {
+  if (ox < p.ow) { out[m * C4 + cb] = epilogue(a, cb); }
+}
+fn put4(m0: u32, ox0: u32, cb: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>) {
+  putPx(m0, ox0, cb, a0);
+  putPx(m0 + 1u, ox0 + 1u, cb, a1);
+  putPx(m0 + 2u, ox0 + 2u, cb, a2);
+  putPx(m0 + 3u, ox0 + 3u, cb, a3);
+}
+fn put8(m0: u32, ox0: u32, cb: u32, a0: vec4<f32>, a1: vec4<f32>, a2: vec4<f32>, a3: vec4<f32>, a4: vec4<f32>, a5: vec4<f32>, a6: vec4<f32>, a7: vec4<f32>) {
+  put4(m0, ox0, cb, a0, a1, a2, a3);
+  put4(m0 + 4u, ox0 + 4u, cb, a4, a5, a6, a7);
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   // Channel blocks vary fastest across invocations: neighbours read neighbouring x and filter vec4s.
@@ -126,10 +142,7 @@ fn row3(@builtin(global_invocation_id) gid: vec3<u32>) {
     a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
   }
   let m0 = row * p.ow + ox0;
-  out[m0 * C4 + cb] = epilogue(a0, cb);
-  if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
-  if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
-  if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+  put4(m0, ox0, cb, a0, a1, a2, a3);
 }
 
 // Input column ix of one input row (rowOff = (b * h + iy) * w, the row known valid), zero outside the row.
@@ -190,14 +203,7 @@ fn row8(@builtin(global_invocation_id) gid: vec3<u32>) {
     a7 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a7)));
   }
   let m0 = row * p.ow + ox0;
-  out[m0 * C4 + cb] = epilogue(a0, cb);
-  if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
-  if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
-  if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
-  if (ox0 + 4u < p.ow) { out[(m0 + 4u) * C4 + cb] = epilogue(a4, cb); }
-  if (ox0 + 5u < p.ow) { out[(m0 + 5u) * C4 + cb] = epilogue(a5, cb); }
-  if (ox0 + 6u < p.ow) { out[(m0 + 6u) * C4 + cb] = epilogue(a6, cb); }
-  if (ox0 + 7u < p.ow) { out[(m0 + 7u) * C4 + cb] = epilogue(a7, cb); }
+  put8(m0, ox0, cb, a0, a1, a2, a3, a4, a5, a6, a7);
 }
 
 // 4 output pixels of one row at x stride 2 (KW = 3, DW = 1): 9 input columns and 3 taps per window row feed 12
@@ -241,10 +247,7 @@ fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
     a3 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a3)));
   }
   let m0 = row * p.ow + ox0;
-  out[m0 * C4 + cb] = epilogue(a0, cb);
-  if (ox0 + 1u < p.ow) { out[(m0 + 1u) * C4 + cb] = epilogue(a1, cb); }
-  if (ox0 + 2u < p.ow) { out[(m0 + 2u) * C4 + cb] = epilogue(a2, cb); }
-  if (ox0 + 3u < p.ow) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
+  put4(m0, ox0, cb, a0, a1, a2, a3);
 }
 
 // 4 output rows x 8 neighbouring pixels (KH = KW = 3, SH = SW = 1, DH = DW = 1): the 4 windows share their input
@@ -376,42 +379,14 @@ fn row8x4(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
   var m = (b * p.oh + oy) * p.ow + ox0;
-  out[m * C4 + cb] = epilogue(a00, cb);
-  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a01, cb); }
-  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a02, cb); }
-  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a03, cb); }
-  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a04, cb); }
-  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a05, cb); }
-  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a06, cb); }
-  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a07, cb); }
+  put8(m, ox0, cb, a00, a01, a02, a03, a04, a05, a06, a07);
   if (oy + 1u >= p.oh) { return; }
   m += p.ow;
-  out[m * C4 + cb] = epilogue(a10, cb);
-  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a11, cb); }
-  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a12, cb); }
-  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a13, cb); }
-  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a14, cb); }
-  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a15, cb); }
-  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a16, cb); }
-  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a17, cb); }
+  put8(m, ox0, cb, a10, a11, a12, a13, a14, a15, a16, a17);
   if (oy + 2u >= p.oh) { return; }
   m += p.ow;
-  out[m * C4 + cb] = epilogue(a20, cb);
-  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a21, cb); }
-  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a22, cb); }
-  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a23, cb); }
-  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a24, cb); }
-  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a25, cb); }
-  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a26, cb); }
-  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a27, cb); }
+  put8(m, ox0, cb, a20, a21, a22, a23, a24, a25, a26, a27);
   if (oy + 3u >= p.oh) { return; }
   m += p.ow;
-  out[m * C4 + cb] = epilogue(a30, cb);
-  if (ox0 + 1u < p.ow) { out[(m + 1u) * C4 + cb] = epilogue(a31, cb); }
-  if (ox0 + 2u < p.ow) { out[(m + 2u) * C4 + cb] = epilogue(a32, cb); }
-  if (ox0 + 3u < p.ow) { out[(m + 3u) * C4 + cb] = epilogue(a33, cb); }
-  if (ox0 + 4u < p.ow) { out[(m + 4u) * C4 + cb] = epilogue(a34, cb); }
-  if (ox0 + 5u < p.ow) { out[(m + 5u) * C4 + cb] = epilogue(a35, cb); }
-  if (ox0 + 6u < p.ow) { out[(m + 6u) * C4 + cb] = epilogue(a36, cb); }
-  if (ox0 + 7u < p.ow) { out[(m + 7u) * C4 + cb] = epilogue(a37, cb); }
+  put8(m, ox0, cb, a30, a31, a32, a33, a34, a35, a36, a37);
 }
