@@ -149,7 +149,11 @@ export function prepareConv2d(inShapes: readonly (Shape | undefined)[], attrs: C
   if (inputRelu && !depthwise) fail(OP, `inputRelu is supported for depthwise convs only (groups = input channels), got groups=${groups} with ${cin} input channels`);
   return {
     attrs: {
-      ...epi,
+      // Named, not spread (...epi): V8 builds a spread followed by this many properties on a slow path (~35 us
+      // per conv2d call, more than most landmark-net layers take).
+      activation: epi.activation,
+      code: epi.code,
+      alpha: epi.alpha,
       n, h, w, cin, oh, ow, cout, kh, kw, sh, sw, dh, dw, padT, padB, padL, padR, groups, cinG,
       coutG: cout / groups,
       depthwise,

@@ -5,11 +5,12 @@ import { poolWasm } from '../pool/wasm.js';
 import type { Conv2dNorm } from './spec.js';
 
 /**
- * Multiply-adds per chunk at least (~50 us of the 4x8 tile kernel; the depthwise kernel is memory-bound and runs
- * ~4x fewer MACs per second, so a quarter), so claiming a chunk (~1 us) stays noise.
+ * Multiply-adds per chunk at least (~10 us of the 4x8 tile kernel; the depthwise kernel runs ~2x fewer MACs per
+ * second, so a quarter: ~5 us), so claiming a chunk (~1 us) stays small. Small enough that the landmark net's
+ * 7x7 to 28x28 layers split too: a worker left out of a kernel only spins.
  */
-const MIN_CHUNK_MACS = 1 << 20;
-const MIN_CHUNK_MACS_DW = 1 << 18;
+const MIN_CHUNK_MACS = 1 << 18;
+const MIN_CHUNK_MACS_DW = 1 << 16;
 /** Chunks per thread at most: threads claim them as they go, so a late or preempted thread costs at most a chunk. */
 const CHUNKS_PER_THREAD = 8;
 
@@ -111,6 +112,10 @@ function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['
   const macsPerPixel = a.kh * a.kw * a.cinG * a.cout;
   const rows = a.n * a.oh;
   const out = output.ptr;
+  if (a.depthwise && a.coutG === 1 && isFlat(a)) {
+    dw1x1Flat(be, inputs, output, a);
+    return;
+  }
   if (a.depthwise) {
     const minRows = Math.ceil(MIN_CHUNK_MACS_DW / (a.ow * macsPerPixel));
     const dwParams = [...params, a.inputRelu ? 1 : 0, resPtr];
@@ -139,5 +144,40 @@ function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['
       const chunks = chunkCount(rows, be.threads, minRows);
       be.parallel('conv2d_f32_nhwc_4x8_simd', rows, minRows, (first, count) => [...run, first, first + count, 0, a.ow], chunks);
     }
+  });
+}
+
+/** Values per chunk at least of the memory-bound 1x1 depthwise kernel (~5 us of work). */
+const MIN_CHUNK_VALUES_DW1X1 = 1 << 14;
+
+/**
+ * A 1x1 stride-1 depthwise conv, multiplier 1 (a per-channel affine map, e.g. an input normalisation) as one flat
+ * SIMD pass: the per-pixel kernel runs it scalar when cin is not a multiple of 4 (RGB), at ~40x the cost.
+ * Lane tables for conv2d_f32_nhwc_dw1x1_flat_simd: filter, bias, scale, shift, slope per value of one period.
+ */
+function dw1x1Flat(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['inputs'], output: WasmStorage, a: Conv2dNorm): void {
+  const [x, f, bias, scale, shift, prelu, res] = inputs;
+  const cin = a.cin;
+  const period = cin % 4 === 0 ? cin : 4 * cin;
+  const total = a.n * a.h * a.w * cin;
+  be.withScratch([5 * period], (tab) => {
+    const t = be.f32(tab!, 5 * period);
+    const view = (s: WasmStorage | undefined) => (s ? be.f32(s.ptr, cin) : undefined);
+    const [fv, bv, sv, hv, pv] = [view(f), view(bias), view(scale), view(shift), view(prelu)];
+    for (let j = 0; j < period; j++) {
+      const c = j % cin;
+      t[j] = fv![c]!;
+      t[period + j] = bv ? bv[c]! : 0;
+      t[2 * period + j] = sv ? sv[c]! : 1;
+      t[3 * period + j] = hv ? hv[c]! : 0;
+      t[4 * period + j] = pv ? pv[c]! : a.alpha;
+    }
+    const periods = Math.ceil(total / period);
+    const minPeriods = Math.ceil(MIN_CHUNK_VALUES_DW1X1 / period);
+    const run = [x!.ptr, output.ptr, tab!, period];
+    const tail = [a.code, res?.ptr ?? 0, a.inputRelu ? 1 : 0];
+    be.parallel('conv2d_f32_nhwc_dw1x1_flat_simd', periods, minPeriods, (first, count) => [
+      ...run, first * period, Math.min(total, (first + count) * period), ...tail,
+    ], chunkCount(periods, be.threads, minPeriods));
   });
 }

@@ -112,7 +112,10 @@ export function prepareMatmul(inShapes: readonly (Shape | undefined)[], attrs: M
   }
   return {
     attrs: {
-      ...epi,
+      // Named, not spread (...epi): V8 builds a spread followed by more properties on a slow path (see conv2d).
+      activation: epi.activation,
+      code: epi.code,
+      alpha: epi.alpha,
       m: rows,
       k,
       n,

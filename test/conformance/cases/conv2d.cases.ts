@@ -102,6 +102,9 @@ export const conv2dCases: OpCase[] = [
   conv('cout 1', [1, 7, 7, 8], [3, 3, 8, 1]),
   conv('cout 3, cin 10 (MTCNN-like)', [1, 9, 9, 10], [3, 3, 10, 3]),
   conv('cin 3 image input 3->16 same', [1, 12, 12, 3], [3, 3, 3, 16], { padding: 'same' }),
+  // webgpu: conv2d.wgsl `stem` (4 pixels x all channels, unrolled): 8 and 5 channel blocks, a partial pixel block.
+  conv('stem 3x3 stride 2 same 3->32 batch 2 on 9x13, bias + prelu', [2, 9, 13, 3], [3, 3, 3, 32], { strides: 2, padding: 'same', activation: 'prelu' }, { bias: true, prelu: true }),
+  conv('stem 3x3 valid 3->20 on 6x7, bn scale + shift, relu', [1, 6, 7, 3], [3, 3, 3, 20], { activation: 'relu' }, { scale: true, shift: true }),
   conv('cin 3 -> 10 valid, prelu (MTCNN PNet conv1)', [1, 12, 12, 3], [3, 3, 3, 10], { activation: 'prelu' }, { bias: true, prelu: true }),
   conv('batch 2 3x3 same 4->8', [2, 6, 7, 4], [3, 3, 4, 8], { padding: 'same' }, { bias: true }),
   conv('batch 3 general path cout 6', [3, 5, 5, 3], [3, 3, 3, 6], { padding: 'same' }),
@@ -183,6 +186,16 @@ export const conv2dCases: OpCase[] = [
   conv('residual 1x1 cout 10 (scalar paths), prelu, batch 2', [2, 5, 6, 8], [1, 1, 8, 10], { activation: 'prelu' }, { prelu: true, residual: [2, 5, 6, 10] }),
   conv('residual depthwise 3x3 C=16 with inputRelu', [1, 6, 13, 16], [3, 3, 1, 16], { groups: 16, padding: 'same', inputRelu: true }, { residual: [1, 6, 13, 16] }),
   conv('residual depthwise C=6, stride 2, sigmoid', [1, 7, 8, 6], [3, 3, 1, 6], { groups: 6, strides: 2, padding: 'same', activation: 'sigmoid' }, { bias: true, residual: [1, 4, 4, 6] }),
+  // 1x1 stride-1 depthwise (wasm: one flat SIMD pass with per-lane tables, a period of 4 pixels when C % 4 != 0):
+  // the landmark net's input normalisation, a tail shorter than a period, every epilogue input.
+  conv('depthwise 1x1 C=3 on 7x9, bias + bn scale (input normalisation)', [1, 7, 9, 3], [1, 1, 1, 3], { groups: 3 }, { bias: true, scale: true }),
+  // webgpu: conv2d.wgsl `rgb` (one pixel per invocation, constant channel indices) with every epilogue input.
+  conv('depthwise 1x1 C=3 batch 2 on 5x7, bias + shift + prelu + residual', [2, 5, 7, 3], [1, 1, 1, 3], { groups: 3, activation: 'prelu' }, { bias: true, shift: true, prelu: true, residual: [2, 5, 7, 3] }),
+  conv('depthwise 1x1 C=6 batch 2 on 5x3, inputRelu, shift, relu6', [2, 5, 3, 6], [1, 1, 1, 6], { groups: 6, inputRelu: true, activation: 'relu6' }, { shift: true }),
+  conv('depthwise 1x1 C=8 on 3x5, residual + prelu', [1, 3, 5, 8], [1, 1, 1, 8], { groups: 8, activation: 'prelu' }, { bias: true, prelu: true, residual: [1, 3, 5, 8] }),
+  // 3x3 stride 2 depthwise (wasm: 4-pixel runs from 9 input columns, then per-pixel at the right edge).
+  conv('depthwise 3x3 stride 2 same C=16 batch 2 on 7x21, inputRelu', [2, 7, 21, 16], [3, 3, 1, 16], { groups: 16, strides: 2, padding: 'same', inputRelu: true }, { bias: true }),
+  conv('depthwise 3x3 stride 2 valid C=8 on 5x19, residual', [1, 5, 19, 8], [3, 3, 1, 8], { groups: 8, strides: 2 }, { residual: [1, 2, 9, 8] }),
   // Fused max pool (maxPool attr): non-overlapping windows run fused on wasm; others pool a temporary.
   conv('maxPool 2/2 same fused: 3x3 valid 3->16 leakyRelu on 13x13 (TinyFaceDetector conv0, odd map)', [1, 13, 13, 3], [3, 3, 3, 16],
     { activation: 'leakyRelu', alpha: 0.1, maxPool: { windowSize: 2, strides: 2, padding: 'same' } }, { bias: true }),
