@@ -2,8 +2,8 @@
 // pixels x one vec4 of channels. The op is load-bound (one FMA per x load), and on lavapipe every storage load
 // with a per-lane address is a loop over lanes, so the kernels minimise loads: `row3` (3-wide window, stride 1,
 // dilation 1 along x) takes 4 neighbouring pixels of one output row, which read 6 input columns per window row
-// instead of 12; `row8x4` (full 3x3, stride 1) takes 4 rows x 8 pixels that share their input rows; `main` (any
-// window) takes 4 pixels consecutive in n*oh*ow.
+// instead of 12; `row8x4` (full 3x3, stride 1) takes 4 rows x 8 pixels that share their input rows, `row4x4s2`
+// the same at stride 2 with 4 rows x 4 pixels; `main` (any window) takes 4 pixels consecutive in n*oh*ow.
 // #include "lib/activation.wgsl"
 
 override WG: u32 = 64u;
@@ -389,4 +389,112 @@ fn row8x4(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (oy + 3u >= p.oh) { return; }
   m += p.ow;
   put8(m, ox0, cb, a30, a31, a32, a33, a34, a35, a36, a37);
+}
+
+// 4 output rows x 4 pixels at stride 2 (KH = KW = 3, SH = SW = 2, DH = DW = 1): the windows of neighbouring output
+// rows share an input row, so 9 rows of 9 columns and 9 taps feed 144 FMAs (row4s2: 3 rows of 9 columns and 9
+// taps for 36). An input row outside the image is skipped whole, as in row8x4.
+@compute @workgroup_size(WG)
+fn row4x4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * p.rowStride;
+  let cb = i % C4;
+  let seg = i / C4;
+  let perRow = (p.ow + 3u) / 4u;
+  let bands = (p.oh + 3u) / 4u;
+  let pr = seg / perRow;  // n*bands + oy / 4
+  let b = pr / bands;
+  if (b * p.oh * p.ow >= p.m) { return; }
+  let oy = (pr % bands) * 4u;
+  let ox0 = (seg % perRow) * 4u;
+  let ix0 = i32(ox0) * 2 - p.padL;
+  let f0 = f[0u * C4 + cb];
+  let f1 = f[1u * C4 + cb];
+  let f2 = f[2u * C4 + cb];
+  let f3 = f[3u * C4 + cb];
+  let f4 = f[4u * C4 + cb];
+  let f5 = f[5u * C4 + cb];
+  let f6 = f[6u * C4 + cb];
+  let f7 = f[7u * C4 + cb];
+  let f8 = f[8u * C4 + cb];
+  var a00 = vec4<f32>(0.0);
+  var a01 = vec4<f32>(0.0);
+  var a02 = vec4<f32>(0.0);
+  var a03 = vec4<f32>(0.0);
+  var a10 = vec4<f32>(0.0);
+  var a11 = vec4<f32>(0.0);
+  var a12 = vec4<f32>(0.0);
+  var a13 = vec4<f32>(0.0);
+  var a20 = vec4<f32>(0.0);
+  var a21 = vec4<f32>(0.0);
+  var a22 = vec4<f32>(0.0);
+  var a23 = vec4<f32>(0.0);
+  var a30 = vec4<f32>(0.0);
+  var a31 = vec4<f32>(0.0);
+  var a32 = vec4<f32>(0.0);
+  var a33 = vec4<f32>(0.0);
+  for (var r = 0; r < 9; r++) {
+    let iy = i32(oy) * 2 - p.padT + r;
+    if (iy < 0 || iy >= p.h) { continue; }
+    let rowOff = (i32(b) * p.h + iy) * p.w;
+    let x0 = xcol(rowOff, ix0 + 0, cb);
+    let x1 = xcol(rowOff, ix0 + 1, cb);
+    let x2 = xcol(rowOff, ix0 + 2, cb);
+    let x3 = xcol(rowOff, ix0 + 3, cb);
+    let x4 = xcol(rowOff, ix0 + 4, cb);
+    let x5 = xcol(rowOff, ix0 + 5, cb);
+    let x6 = xcol(rowOff, ix0 + 6, cb);
+    let x7 = xcol(rowOff, ix0 + 7, cb);
+    let x8 = xcol(rowOff, ix0 + 8, cb);
+    if (r >= 0 && r < 3) {
+      let fr = r - 0;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a00 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a00)));
+      a01 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a01)));
+      a02 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a02)));
+      a03 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a03)));
+    }
+    if (r >= 2 && r < 5) {
+      let fr = r - 2;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a10 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a10)));
+      a11 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a11)));
+      a12 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a12)));
+      a13 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a13)));
+    }
+    if (r >= 4 && r < 7) {
+      let fr = r - 4;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a20 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a20)));
+      a21 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a21)));
+      a22 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a22)));
+      a23 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a23)));
+    }
+    if (r >= 6 && r < 9) {
+      let fr = r - 6;
+      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
+      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
+      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
+      a30 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a30)));
+      a31 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a31)));
+      a32 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a32)));
+      a33 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a33)));
+    }
+  }
+  var m = (b * p.oh + oy) * p.ow + ox0;
+  put4(m, ox0, cb, a00, a01, a02, a03);
+  if (oy + 1u >= p.oh) { return; }
+  m += p.ow;
+  put4(m, ox0, cb, a10, a11, a12, a13);
+  if (oy + 2u >= p.oh) { return; }
+  m += p.ow;
+  put4(m, ox0, cb, a20, a21, a22, a23);
+  if (oy + 3u >= p.oh) { return; }
+  m += p.ow;
+  put4(m, ox0, cb, a30, a31, a32, a33);
 }

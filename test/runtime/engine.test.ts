@@ -73,6 +73,31 @@ describe('webgpu scheduling', () => {
     e.dispose();
   });
 
+  it('submits a long chain in batches of 4 dispatches while recording, with the same result', async () => {
+    const e = await createEngine({ backend: 'webgpu', ...quiet });
+    const a = seededUniform(3, 64);
+    const b = seededUniform(4, 64);
+    const tb = e.tensor(b, [64]);
+    let x = e.tensor(a, [64]);
+    const before = e.stats().submits;
+    // 10 adds: submitted after the 4th and the 8th dispatch, before any read; the read submits the last 2.
+    for (let i = 0; i < 10; i++) {
+      const next = add(e, x, tb);
+      if (i === 3 || i === 7) expect(e.stats().submits - before).toBe(i === 3 ? 1 : 2);
+      x.dispose();
+      x = next;
+    }
+    expect(e.stats().submits - before).toBe(2);
+    const want = Array.from(a, (v, i) => {
+      for (let k = 0; k < 10; k++) v = Math.fround(v + b[i]!);
+      return v;
+    });
+    expect(Array.from(await x.data())).toEqual(want);
+    expect(e.stats().submits - before).toBe(3);
+    x.dispose();
+    tb.dispose();
+    e.dispose();
+  });
   it('surfaces a WGSL compile error as a KernelError at readback', async () => {
     const gpu = (await nodePlatform.gpu())!;
     const be = (await WebGpuBackend.create(gpu, { broken: '@compute @workgroup_size(1) fn main( { }' }))!;

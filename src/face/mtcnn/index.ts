@@ -146,7 +146,7 @@ export class Mtcnn {
   private async stage1(x: Tensor, scales: number[], threshold: number): Promise<Box[]> {
     const { engine } = this;
     const [, H, W] = x.shape as [number, number, number, number];
-    // Record every scale, then read the maps back together (one submit).
+    // Record every scale, then read the maps back together (one readback).
     const maps = scales.map((s) => {
       // Rescaled as tfjs resizeBilinear without half-pixel centres (resize's 'asymmetric'), through cropAndResize:
       // its sizes are uniforms, so images of any size share one pipeline (resize specialises on sizes).

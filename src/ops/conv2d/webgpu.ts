@@ -137,10 +137,12 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
 
   if (vec4Depthwise(a)) {
     // Row kernels for 3-wide windows: 8 pixels per invocation at x stride 1 (4 rows of them, row8x4, for a full
-    // 3x3 stride-1 window), 4 at stride 2; `main` otherwise.
-    const band = a.kh === 3 && a.kw === 3 && a.sh === 1 && a.sw === 1 && a.dh === 1 && a.dw === 1;
+    // 3x3 stride-1 window), 4 at stride 2 (4 rows of them, row4x4s2, for a full 3x3 stride-2 window); `main`
+    // otherwise.
+    const full3x3 = a.kh === 3 && a.kw === 3 && a.dh === 1 && a.dw === 1;
+    const band = full3x3 && a.sh === a.sw && (a.sh === 1 || a.sh === 2);
     const row = band
-      ? (['row8x4', 8] as const)
+      ? a.sh === 1 ? (['row8x4', 8] as const) : (['row4x4s2', 4] as const)
       : a.kw === 3 && a.dw === 1 ? ({ 1: ['row8', 8], 2: ['row4s2', 4] } as const)[a.sw as 1 | 2] : undefined;
     const rows = band ? a.n * Math.ceil(a.oh / 4) : a.n * a.oh;
     const blocks = row ? rows * Math.ceil(a.ow / row[1]) : pixelBlocks;
@@ -153,6 +155,20 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
       uniforms: params(a, gx * WG),
       workgroups: [gx, gy],
     });
+    return;
+  }
+
+  if (a.depthwise && a.cin === 3 && a.cout === 3 && a.kh === 1 && a.kw === 1 && a.sh === 1 && a.sw === 1 && a.padT + a.padL === 0 && a.oh === a.h && a.ow === a.w) {
+    // Per-channel affine map of an RGB image (conv2d.wgsl `rgb`): one pixel per invocation.
+    const [rx, rz] = grid(Math.ceil(m / WG));
+    be.dispatch({ shader: 'conv2d', entryPoint: 'rgb', constants: common, bindings, uniforms: params(a, rx * WG), workgroups: [rx, 1, rz] });
+    return;
+  }
+
+  if (a.groups === 1 && a.cin === 3 && a.kh === 3 && a.kw === 3 && a.dh === 1 && a.dw === 1 && a.cout % 4 === 0 && a.cout <= 32) {
+    // 3x3 image stem (conv2d.wgsl `stem`): 4 pixels x all channels per invocation, constant filter addresses.
+    const [sx, sz] = grid(Math.ceil(pixelBlocks / WG));
+    be.dispatch({ shader: 'conv2d', entryPoint: 'stem', constants: { ...common, CIN_ALL: 3, COUT: a.cout }, bindings, uniforms: params(a, sx * WG), workgroups: [sx, 1, sz] });
     return;
   }
 
@@ -170,8 +186,10 @@ function convInto(be: WebGpuBackend, inputs: KernelArgs<GpuStorage, Conv2dNorm>[
       const cb = [4, 2, 1].find((c) => (a.coutG / 4) % c === 0)!;
       const wg = subgroupWorkgroup(be, pixelBlocks);
       const [sx, sz] = grid(Math.ceil(pixelBlocks / wg));
-      // Split K only on maps that fit one 64-lane row of pixel blocks; larger ones have workgroups enough.
-      const split = pixelBlocks <= WG ? splitFor(sx * (a.cout / 4 / cb), steps) : 1;
+      // Split K only on maps that fit one 64-lane row of pixel blocks; larger ones have workgroups enough. Not
+      // for 1x1 convs: their K is short, and FaceLandmark68Net's 7x7 256->256 ran ~10% faster unsplit on
+      // lavapipe (the reduce pass is a dispatch of its own).
+      const split = !pointwise && pixelBlocks <= WG ? splitFor(sx * (a.cout / 4 / cb), steps) : 1;
       withSplit(be, a, split, extras, out, (target) =>
         be.dispatch({
           shader: 'conv2d_vec4_sg',
