@@ -7,6 +7,8 @@ import { DATA, ROOT, readLfw, writeFileAtomic } from './eval-common.mjs';
 
 export { ROOT, DATA, writeFileAtomic };
 export const CACHE_DIR = resolve(ROOT, '.cache/video');
+/** The same tracks embedded from 68-point aligned chips (video-build-tracks.mjs --aligned). */
+export const ALIGNED_CACHE_DIR = resolve(ROOT, '.cache/video-aligned');
 export const JOHNS_DIR = join(DATA, 'dlib-johns');
 /** Seed of the identity split and of every synthetic track. */
 export const TRACK_SEED = 20261122;

@@ -148,9 +148,11 @@ export const EVAL_TRACKS = 20;
 /**
  * Builds the cache in outDir unless an up-to-date one is there (or force). Returns the cache ({ meta, frames }).
  */
-export async function buildTrackCache({ lib, sharpness, outDir, backend = 'wasm', trainTracks: nTrain = TRAIN_TRACKS, evalTracks: nEval = EVAL_TRACKS, force = false, log = console.log }) {
+export async function buildTrackCache({ lib, sharpness, outDir, backend = 'wasm', trainTracks: nTrain = TRAIN_TRACKS, evalTracks: nEval = EVAL_TRACKS, aligned = false, force = false, log = console.log }) {
   ensureDir(outDir);
-  const settings = { version: CACHE_VERSION, seed: TRACK_SEED, trainTracksPerIdentity: nTrain, evalTracksPerIdentity: nEval, enrolImages: ENROL_IMAGES };
+  // `aligned`: embed the 68-point aligned chip (what fr.video does by default) instead of the box crop the shipped
+  // aggregators were trained on; a cache of its own (the key is absent for box crops, so their caches stay valid).
+  const settings = { version: CACHE_VERSION, seed: TRACK_SEED, trainTracksPerIdentity: nTrain, evalTracksPerIdentity: nEval, enrolImages: ENROL_IMAGES, ...(aligned ? { embedding: 'aligned-68' } : {}) };
   const old = loadTrackCache(outDir);
   if (old && !force && JSON.stringify(old.meta.settings) === JSON.stringify(settings)) {
     log(`track cache up to date in ${outDir} (${old.meta.tracks.length} tracks); --force rebuilds it`);
@@ -164,7 +166,9 @@ export async function buildTrackCache({ lib, sharpness, outDir, backend = 'wasm'
     if (!sources.has(key)) sources.set(key, await loadSource(id.images[i], id.source));
     return sources.get(key);
   };
-  const detectOpts = { detector: 'tiny', inputSize: 'auto', scoreThreshold: 0.3 };
+  const detectOpts = { detector: 'tiny', inputSize: 'auto', scoreThreshold: 0.3, ...(aligned ? { withLandmarks: true } : {}) };
+  // Box crop, or the aligned chip when the face has landmarks (a missed detection embeds the previous box's crop).
+  const embedFace = (img, face, box) => (aligned && face ? fr.embed(img, face) : fr.embed(img, box, { align: false }));
   const centred = (faces, w, h) =>
     faces.length ? faces.reduce((a, f) => (Math.hypot(f.box.x + f.box.width / 2 - w / 2, f.box.y + f.box.height / 2 - h / 2) < Math.hypot(a.box.x + a.box.width / 2 - w / 2, a.box.y + a.box.height / 2 - h / 2) ? f : a)) : null;
   const t0 = performance.now();
@@ -177,7 +181,7 @@ export async function buildTrackCache({ lib, sharpness, outDir, backend = 'wasm'
       const img = { width: SIDE, height: SIDE, data: px };
       const face = centred(await fr.detect(img, detectOpts), SIDE, SIDE);
       const box = face?.box ?? { x: 40, y: 40, width: 70, height: 70 };
-      stills.push({ identity: k, image: i, detected: !!face, embedding: Array.from(await fr.embed(img, box, { align: false }), (v) => +v.toFixed(6)) });
+      stills.push({ identity: k, image: i, detected: !!face, embedding: Array.from(await embedFace(img, face, box), (v) => +v.toFixed(6)) });
     }
   }
   log(`clean stills: ${stills.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -206,7 +210,7 @@ export async function buildTrackCache({ lib, sharpness, outDir, backend = 'wasm'
       const img = await degrade(base, p, r);
       const face = p.missed ? null : centred(await fr.detect(img, detectOpts), SIDE, SIDE);
       const box = face ? face.box : prevBox;
-      const emb = await fr.embed(img, box, { align: false });
+      const emb = await embedFace(img, face, box);
       const o = t * FRAME_STRIDE;
       buf.set(emb, o);
       buf[o + EMB] = face ? face.score : 0;
