@@ -106,17 +106,63 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (m0 + 3u < p.m) { out[(m0 + 3u) * C4 + cb] = epilogue(a3, cb); }
 }
 
+// One window row's 3 filter taps (channel block cb), and the 3x3 filter as 3 such rows.
+struct Taps3 { w0: vec4<f32>, w1: vec4<f32>, w2: vec4<f32> }
+struct Taps9 { r0: Taps3, r1: Taps3, r2: Taps3 }
+
+fn taps3(ky: u32, cb: u32) -> Taps3 {
+  let wr = ky * 3u * C4 + cb;
+  return Taps3(f[wr], f[wr + C4], f[wr + 2u * C4]);
+}
+
+fn taps9(cb: u32) -> Taps9 {
+  return Taps9(taps3(0u, cb), taps3(1u, cb), taps3(2u, cb));
+}
+
+// Window row fr (0..2, varies with the loop) of a loaded filter: selects, not an indexed load (on lavapipe a load
+// whose address is not a compile-time constant runs lane by lane).
+fn tapRow(t: Taps9, fr: i32) -> Taps3 {
+  return Taps3(select(select(t.r2.w0, t.r1.w0, fr == 1), t.r0.w0, fr == 0),
+               select(select(t.r2.w1, t.r1.w1, fr == 1), t.r0.w1, fr == 0),
+               select(select(t.r2.w2, t.r1.w2, fr == 1), t.r0.w2, fr == 0));
+}
+
+// a + x0 w0 + x1 w1 + x2 w2, accumulated in that order (every row kernel sums a window row the same way).
+fn mac3(a: vec4<f32>, x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, w: Taps3) -> vec4<f32> {
+  return fma(x2, w.w2, fma(x1, w.w1, fma(x0, w.w0, a)));
+}
+
+// The run of `run` neighbouring output pixels of one output row (row = n*oh + oy) that invocation i computes.
+struct RowRun { cb: u32, row: u32, ox0: u32, valid: bool }
+
+fn rowRun(i: u32, run: u32) -> RowRun {
+  let seg = i / C4;
+  let perRow = (p.ow + run - 1u) / run;
+  let row = seg / perRow;
+  return RowRun(i % C4, row, (seg % perRow) * run, row * p.ow < p.m);
+}
+
+// The same for a band of 4 output rows (oy a multiple of 4) of batch item b.
+struct BandRun { cb: u32, b: u32, oy: u32, ox0: u32, valid: bool }
+
+fn bandRun(i: u32, run: u32) -> BandRun {
+  let seg = i / C4;
+  let perRow = (p.ow + run - 1u) / run;
+  let bands = (p.oh + 3u) / 4u;
+  let pr = seg / perRow;  // n*bands + oy / 4
+  let b = pr / bands;
+  return BandRun(i % C4, b, (pr % bands) * 4u, (seg % perRow) * run, b * p.oh * p.ow < p.m);
+}
+
 // 4 neighbouring pixels of one output row (KW = 3, SW = 1, DW = 1): per window row, 6 input columns and 3 filter
 // taps feed 12 vec4 FMAs.
 @compute @workgroup_size(WG)
 fn row3(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * p.rowStride;
-  let cb = i % C4;
-  let seg = i / C4;
-  let perRow = (p.ow + 3u) / 4u;
-  let row = seg / perRow;  // n*oh + oy
-  if (row * p.ow >= p.m) { return; }
-  let ox0 = (seg % perRow) * 4u;
+  let rr = rowRun(gid.x + gid.y * p.rowStride, 4u);
+  if (!rr.valid) { return; }
+  let cb = rr.cb;
+  let row = rr.row;
+  let ox0 = rr.ox0;
   let oy = row % p.oh;
   let b = row / p.oh;
   let ix0 = i32(ox0) - p.padL;
@@ -132,14 +178,11 @@ fn row3(@builtin(global_invocation_id) gid: vec3<u32>) {
     let x3 = xtap(o, 0, 3, cb);
     let x4 = xtap(o, 0, 4, cb);
     let x5 = xtap(o, 0, 5, cb);
-    let wr = u32(ky) * 3u * C4 + cb;
-    let w0 = f[wr];
-    let w1 = f[wr + C4];
-    let w2 = f[wr + 2u * C4];
-    a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
-    a1 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a1)));
-    a2 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a2)));
-    a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
+    let w = taps3(u32(ky), cb);
+    a0 = mac3(a0, x0, x1, x2, w);
+    a1 = mac3(a1, x1, x2, x3, w);
+    a2 = mac3(a2, x2, x3, x4, w);
+    a3 = mac3(a3, x3, x4, x5, w);
   }
   let m0 = row * p.ow + ox0;
   put4(m0, ox0, cb, a0, a1, a2, a3);
@@ -157,13 +200,11 @@ fn xcol(rowOff: i32, ix: i32, c4: u32) -> vec4<f32> {
 // run (its channel blocks) share it, so the branch is uniform within them.
 @compute @workgroup_size(WG)
 fn row8(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * p.rowStride;
-  let cb = i % C4;
-  let seg = i / C4;
-  let perRow = (p.ow + 7u) / 8u;
-  let row = seg / perRow;  // n*oh + oy
-  if (row * p.ow >= p.m) { return; }
-  let ox0 = (seg % perRow) * 8u;
+  let rr = rowRun(gid.x + gid.y * p.rowStride, 8u);
+  if (!rr.valid) { return; }
+  let cb = rr.cb;
+  let row = rr.row;
+  let ox0 = rr.ox0;
   let oy = row % p.oh;
   let b = row / p.oh;
   let ix0 = i32(ox0) * 1 - p.padL;
@@ -179,10 +220,7 @@ fn row8(@builtin(global_invocation_id) gid: vec3<u32>) {
     let iy = i32(oy) * SH - p.padT + ky * DH;
     if (iy < 0 || iy >= p.h) { continue; }
     let rowOff = (i32(b) * p.h + iy) * p.w;
-    let wr = u32(ky) * 3u * C4 + cb;
-    let w0 = f[wr];
-    let w1 = f[wr + C4];
-    let w2 = f[wr + 2u * C4];
+    let w = taps3(u32(ky), cb);
     let x0 = xcol(rowOff, ix0 + 0, cb);
     let x1 = xcol(rowOff, ix0 + 1, cb);
     let x2 = xcol(rowOff, ix0 + 2, cb);
@@ -193,14 +231,14 @@ fn row8(@builtin(global_invocation_id) gid: vec3<u32>) {
     let x7 = xcol(rowOff, ix0 + 7, cb);
     let x8 = xcol(rowOff, ix0 + 8, cb);
     let x9 = xcol(rowOff, ix0 + 9, cb);
-    a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
-    a1 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a1)));
-    a2 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a2)));
-    a3 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a3)));
-    a4 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a4)));
-    a5 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a5)));
-    a6 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a6)));
-    a7 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a7)));
+    a0 = mac3(a0, x0, x1, x2, w);
+    a1 = mac3(a1, x1, x2, x3, w);
+    a2 = mac3(a2, x2, x3, x4, w);
+    a3 = mac3(a3, x3, x4, x5, w);
+    a4 = mac3(a4, x4, x5, x6, w);
+    a5 = mac3(a5, x5, x6, x7, w);
+    a6 = mac3(a6, x6, x7, x8, w);
+    a7 = mac3(a7, x7, x8, x9, w);
   }
   let m0 = row * p.ow + ox0;
   put8(m0, ox0, cb, a0, a1, a2, a3, a4, a5, a6, a7);
@@ -210,13 +248,11 @@ fn row8(@builtin(global_invocation_id) gid: vec3<u32>) {
 // FMAs (`main`: 12 columns, each with its own bounds check and index decode).
 @compute @workgroup_size(WG)
 fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * p.rowStride;
-  let cb = i % C4;
-  let seg = i / C4;
-  let perRow = (p.ow + 3u) / 4u;
-  let row = seg / perRow;  // n*oh + oy
-  if (row * p.ow >= p.m) { return; }
-  let ox0 = (seg % perRow) * 4u;
+  let rr = rowRun(gid.x + gid.y * p.rowStride, 4u);
+  if (!rr.valid) { return; }
+  let cb = rr.cb;
+  let row = rr.row;
+  let ox0 = rr.ox0;
   let oy = row % p.oh;
   let b = row / p.oh;
   let ix0 = i32(ox0) * 2 - p.padL;
@@ -228,10 +264,7 @@ fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
     let iy = i32(oy) * SH - p.padT + ky * DH;
     if (iy < 0 || iy >= p.h) { continue; }
     let rowOff = (i32(b) * p.h + iy) * p.w;
-    let wr = u32(ky) * 3u * C4 + cb;
-    let w0 = f[wr];
-    let w1 = f[wr + C4];
-    let w2 = f[wr + 2u * C4];
+    let w = taps3(u32(ky), cb);
     let x0 = xcol(rowOff, ix0 + 0, cb);
     let x1 = xcol(rowOff, ix0 + 1, cb);
     let x2 = xcol(rowOff, ix0 + 2, cb);
@@ -241,10 +274,10 @@ fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
     let x6 = xcol(rowOff, ix0 + 6, cb);
     let x7 = xcol(rowOff, ix0 + 7, cb);
     let x8 = xcol(rowOff, ix0 + 8, cb);
-    a0 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a0)));
-    a1 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a1)));
-    a2 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a2)));
-    a3 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a3)));
+    a0 = mac3(a0, x0, x1, x2, w);
+    a1 = mac3(a1, x2, x3, x4, w);
+    a2 = mac3(a2, x4, x5, x6, w);
+    a3 = mac3(a3, x6, x7, x8, w);
   }
   let m0 = row * p.ow + ox0;
   put4(m0, ox0, cb, a0, a1, a2, a3);
@@ -255,26 +288,14 @@ fn row4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
 // input row outside the image is skipped whole (uniform across the lanes of one pixel run, its channel blocks).
 @compute @workgroup_size(WG)
 fn row8x4(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * p.rowStride;
-  let cb = i % C4;
-  let seg = i / C4;
-  let perRow = (p.ow + 7u) / 8u;
-  let bands = (p.oh + 3u) / 4u;
-  let pr = seg / perRow;  // n*bands + oy / 4
-  let b = pr / bands;
-  if (b * p.oh * p.ow >= p.m) { return; }
-  let oy = (pr % bands) * 4u;
-  let ox0 = (seg % perRow) * 8u;
+  let br = bandRun(gid.x + gid.y * p.rowStride, 8u);
+  if (!br.valid) { return; }
+  let cb = br.cb;
+  let b = br.b;
+  let oy = br.oy;
+  let ox0 = br.ox0;
   let ix0 = i32(ox0) - p.padL;
-  let f0 = f[0u * C4 + cb];
-  let f1 = f[1u * C4 + cb];
-  let f2 = f[2u * C4 + cb];
-  let f3 = f[3u * C4 + cb];
-  let f4 = f[4u * C4 + cb];
-  let f5 = f[5u * C4 + cb];
-  let f6 = f[6u * C4 + cb];
-  let f7 = f[7u * C4 + cb];
-  let f8 = f[8u * C4 + cb];
+  let t = taps9(cb);
   var a00 = vec4<f32>(0.0);
   var a01 = vec4<f32>(0.0);
   var a02 = vec4<f32>(0.0);
@@ -322,60 +343,48 @@ fn row8x4(@builtin(global_invocation_id) gid: vec3<u32>) {
     let x8 = xcol(rowOff, ix0 + 8, cb);
     let x9 = xcol(rowOff, ix0 + 9, cb);
     if (r >= 0 && r < 3) {
-      let fr = r - 0;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a00 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a00)));
-      a01 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a01)));
-      a02 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a02)));
-      a03 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a03)));
-      a04 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a04)));
-      a05 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a05)));
-      a06 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a06)));
-      a07 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a07)));
+      let w = tapRow(t, r - 0);
+      a00 = mac3(a00, x0, x1, x2, w);
+      a01 = mac3(a01, x1, x2, x3, w);
+      a02 = mac3(a02, x2, x3, x4, w);
+      a03 = mac3(a03, x3, x4, x5, w);
+      a04 = mac3(a04, x4, x5, x6, w);
+      a05 = mac3(a05, x5, x6, x7, w);
+      a06 = mac3(a06, x6, x7, x8, w);
+      a07 = mac3(a07, x7, x8, x9, w);
     }
     if (r >= 1 && r < 4) {
-      let fr = r - 1;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a10 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a10)));
-      a11 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a11)));
-      a12 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a12)));
-      a13 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a13)));
-      a14 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a14)));
-      a15 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a15)));
-      a16 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a16)));
-      a17 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a17)));
+      let w = tapRow(t, r - 1);
+      a10 = mac3(a10, x0, x1, x2, w);
+      a11 = mac3(a11, x1, x2, x3, w);
+      a12 = mac3(a12, x2, x3, x4, w);
+      a13 = mac3(a13, x3, x4, x5, w);
+      a14 = mac3(a14, x4, x5, x6, w);
+      a15 = mac3(a15, x5, x6, x7, w);
+      a16 = mac3(a16, x6, x7, x8, w);
+      a17 = mac3(a17, x7, x8, x9, w);
     }
     if (r >= 2 && r < 5) {
-      let fr = r - 2;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a20 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a20)));
-      a21 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a21)));
-      a22 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a22)));
-      a23 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a23)));
-      a24 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a24)));
-      a25 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a25)));
-      a26 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a26)));
-      a27 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a27)));
+      let w = tapRow(t, r - 2);
+      a20 = mac3(a20, x0, x1, x2, w);
+      a21 = mac3(a21, x1, x2, x3, w);
+      a22 = mac3(a22, x2, x3, x4, w);
+      a23 = mac3(a23, x3, x4, x5, w);
+      a24 = mac3(a24, x4, x5, x6, w);
+      a25 = mac3(a25, x5, x6, x7, w);
+      a26 = mac3(a26, x6, x7, x8, w);
+      a27 = mac3(a27, x7, x8, x9, w);
     }
     if (r >= 3 && r < 6) {
-      let fr = r - 3;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a30 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a30)));
-      a31 = fma(x3, w2, fma(x2, w1, fma(x1, w0, a31)));
-      a32 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a32)));
-      a33 = fma(x5, w2, fma(x4, w1, fma(x3, w0, a33)));
-      a34 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a34)));
-      a35 = fma(x7, w2, fma(x6, w1, fma(x5, w0, a35)));
-      a36 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a36)));
-      a37 = fma(x9, w2, fma(x8, w1, fma(x7, w0, a37)));
+      let w = tapRow(t, r - 3);
+      a30 = mac3(a30, x0, x1, x2, w);
+      a31 = mac3(a31, x1, x2, x3, w);
+      a32 = mac3(a32, x2, x3, x4, w);
+      a33 = mac3(a33, x3, x4, x5, w);
+      a34 = mac3(a34, x4, x5, x6, w);
+      a35 = mac3(a35, x5, x6, x7, w);
+      a36 = mac3(a36, x6, x7, x8, w);
+      a37 = mac3(a37, x7, x8, x9, w);
     }
   }
   var m = (b * p.oh + oy) * p.ow + ox0;
@@ -396,26 +405,14 @@ fn row8x4(@builtin(global_invocation_id) gid: vec3<u32>) {
 // taps for 36). An input row outside the image is skipped whole, as in row8x4.
 @compute @workgroup_size(WG)
 fn row4x4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * p.rowStride;
-  let cb = i % C4;
-  let seg = i / C4;
-  let perRow = (p.ow + 3u) / 4u;
-  let bands = (p.oh + 3u) / 4u;
-  let pr = seg / perRow;  // n*bands + oy / 4
-  let b = pr / bands;
-  if (b * p.oh * p.ow >= p.m) { return; }
-  let oy = (pr % bands) * 4u;
-  let ox0 = (seg % perRow) * 4u;
+  let br = bandRun(gid.x + gid.y * p.rowStride, 4u);
+  if (!br.valid) { return; }
+  let cb = br.cb;
+  let b = br.b;
+  let oy = br.oy;
+  let ox0 = br.ox0;
   let ix0 = i32(ox0) * 2 - p.padL;
-  let f0 = f[0u * C4 + cb];
-  let f1 = f[1u * C4 + cb];
-  let f2 = f[2u * C4 + cb];
-  let f3 = f[3u * C4 + cb];
-  let f4 = f[4u * C4 + cb];
-  let f5 = f[5u * C4 + cb];
-  let f6 = f[6u * C4 + cb];
-  let f7 = f[7u * C4 + cb];
-  let f8 = f[8u * C4 + cb];
+  let t = taps9(cb);
   var a00 = vec4<f32>(0.0);
   var a01 = vec4<f32>(0.0);
   var a02 = vec4<f32>(0.0);
@@ -446,44 +443,32 @@ fn row4x4s2(@builtin(global_invocation_id) gid: vec3<u32>) {
     let x7 = xcol(rowOff, ix0 + 7, cb);
     let x8 = xcol(rowOff, ix0 + 8, cb);
     if (r >= 0 && r < 3) {
-      let fr = r - 0;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a00 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a00)));
-      a01 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a01)));
-      a02 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a02)));
-      a03 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a03)));
+      let w = tapRow(t, r - 0);
+      a00 = mac3(a00, x0, x1, x2, w);
+      a01 = mac3(a01, x2, x3, x4, w);
+      a02 = mac3(a02, x4, x5, x6, w);
+      a03 = mac3(a03, x6, x7, x8, w);
     }
     if (r >= 2 && r < 5) {
-      let fr = r - 2;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a10 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a10)));
-      a11 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a11)));
-      a12 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a12)));
-      a13 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a13)));
+      let w = tapRow(t, r - 2);
+      a10 = mac3(a10, x0, x1, x2, w);
+      a11 = mac3(a11, x2, x3, x4, w);
+      a12 = mac3(a12, x4, x5, x6, w);
+      a13 = mac3(a13, x6, x7, x8, w);
     }
     if (r >= 4 && r < 7) {
-      let fr = r - 4;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a20 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a20)));
-      a21 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a21)));
-      a22 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a22)));
-      a23 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a23)));
+      let w = tapRow(t, r - 4);
+      a20 = mac3(a20, x0, x1, x2, w);
+      a21 = mac3(a21, x2, x3, x4, w);
+      a22 = mac3(a22, x4, x5, x6, w);
+      a23 = mac3(a23, x6, x7, x8, w);
     }
     if (r >= 6 && r < 9) {
-      let fr = r - 6;
-      let w0 = select(select(f6, f3, fr == 1), f0, fr == 0);
-      let w1 = select(select(f7, f4, fr == 1), f1, fr == 0);
-      let w2 = select(select(f8, f5, fr == 1), f2, fr == 0);
-      a30 = fma(x2, w2, fma(x1, w1, fma(x0, w0, a30)));
-      a31 = fma(x4, w2, fma(x3, w1, fma(x2, w0, a31)));
-      a32 = fma(x6, w2, fma(x5, w1, fma(x4, w0, a32)));
-      a33 = fma(x8, w2, fma(x7, w1, fma(x6, w0, a33)));
+      let w = tapRow(t, r - 6);
+      a30 = mac3(a30, x0, x1, x2, w);
+      a31 = mac3(a31, x2, x3, x4, w);
+      a32 = mac3(a32, x4, x5, x6, w);
+      a33 = mac3(a33, x6, x7, x8, w);
     }
   }
   var m = (b * p.oh + oy) * p.ow + ox0;
