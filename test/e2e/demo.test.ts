@@ -101,13 +101,16 @@ async function openPage(query: string): Promise<void> {
   expect(await page.getAttribute('body', 'data-ready'), (await page.textContent('#status')) ?? '').toBe('true');
 }
 
+// expect.poll gives up after 1 s by default: too short for a page that is busy analysing on a loaded machine.
+const POLL = { timeout: 20_000 };
+
 /** Enrols `name` through the form and waits until the gallery lists them. */
 async function enrol(name: string, files: string[]): Promise<void> {
   await page.fill('#enrol-name', name);
   await page.setInputFiles('#enrol-files', files);
   await page.click('#enrol-submit');
   await page.waitForSelector(`#people li[data-name="${name}"]`, { timeout: 60_000 });
-  await expect.poll(() => page.textContent('#status')).toMatch(new RegExp(`^Enrolled ${name}: ${files.length} photos`));
+  await expect.poll(() => page.textContent('#status'), POLL).toMatch(new RegExp(`^Enrolled ${name}: ${files.length} photos`));
 }
 
 /** The page's pipeline in Node: descriptors of a photo's largest face, or of the whole photo when none is found. */
@@ -358,16 +361,16 @@ async function trackInVideo(webm: string, firstFrames: string[]): Promise<void> 
   const state = () => page.getAttribute('#video-section', 'data-state');
   await page.focus('#video-play');
   await page.keyboard.press('Enter');
-  await expect.poll(state).toBe('playing');
+  await expect.poll(state, POLL).toBe('playing');
   await page.waitForFunction(() => Number(document.getElementById('video-section')!.dataset.frames) >= 1, null, { timeout: 30_000 });
   expect(await page.textContent('#video-play')).toBe('Pause');
   await page.keyboard.press('Space');
-  await expect.poll(state).toBe('paused');
+  await expect.poll(state, POLL).toBe('paused');
   expect(await page.textContent('#video-play')).toBe('Play');
   expect(await page.evaluate(() => (document.getElementById('video-player') as HTMLVideoElement).paused)).toBe(true);
   await page.focus('#video-stop');
   await page.keyboard.press('Enter');
-  await expect.poll(state).toBe('stopped');
+  await expect.poll(state, POLL).toBe('stopped');
   expect(await page.textContent('#status')).toMatch(/^Stopped: \d+ frames analysed/);
   expect(await page.isDisabled('#video-stop')).toBe(true);
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('video-play');
