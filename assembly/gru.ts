@@ -8,8 +8,8 @@ import {
   RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST,
   RNN_P_OUT, RNN_P_RACT, RNN_P_RESET_AFTER, RNN_P_REV, RNN_P_RH, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP,
   RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, RNN_P_WQ, RNN_P_WS, RNN_P_WG, RNN_P_XQ, RNN_P_XG, RNN_P_AQ,
-  RNN_P_AG, RNN_P_H0ZERO, RNN_K_ONE, rnnAccumRows, rnnAct4, rnnK, rnnMaskedOut, rnnParam,
-  rnnStoreOut, rnnValid,
+  RNN_P_AG, RNN_P_H0ZERO, RNN_K_MONE, RNN_K_ONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnMaskedOut, rnnParam,
+  rnnSigmoid4x4, rnnStoreOut, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
@@ -57,6 +57,9 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
   const writeOut = seq || maskMode != 0 || s == T - 1;
   const zeroH = s == 0 && rnnParam(p, RNN_P_H0ZERO) != 0;
   const nq = up >> 2;
+  // The Keras default (tanh, sigmoid): z and r of two rows per rnnSigmoid4x4, the candidates' tanh (as
+  // 2 sigmoid(2x) - 1) of four. A single row's block repeats its pointers (and skips the second z, r call).
+  const fast = act == 4 && ract == 2;
 
   if (!after) {
     // Pass 1: z and r * h for every unit (z = ract(x_z + h R_z), r = ract(x_r + h R_r)).
@@ -65,6 +68,23 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
       for (let b0 = rb0; b0 < rb1; ) {
         const rows = rb1 - b0 >= 4 ? 4 : 1;
         rnnAccumRows(2, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+        if (fast) {
+          for (let r = 0; r < rows; r++) {
+            const acc = accs + (<usize>r << 6);
+            const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
+            v128.store(acc, f32x4.add(v128.load(acc), v128.load(xq)));
+            v128.store(acc, f32x4.add(v128.load(acc, 16), v128.load(xq + xg)), 16);
+          }
+          gruSigmoidZR(rows, accs);
+          for (let r = 0; r < rows; r++) {
+            const acc = accs + (<usize>r << 6);
+            const sq = <usize>(b0 + r) * rowBytes + (<usize>q << 4);
+            v128.store(zs + sq, v128.load(acc));
+            v128.store(rhs + sq, f32x4.mul(v128.load(acc, 16), v128.load(hPrev + sq)));
+          }
+          b0 += rows;
+          continue;
+        }
         for (let r = 0; r < rows; r++) {
           const b = b0 + r;
           const acc = accs + (<usize>r << 6);
@@ -94,6 +114,46 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
       const rows = rb1 - b0 >= 4 ? 4 : 1;
       if (after) rnnAccumRows(3, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
       else rnnAccumRows(1, rows, zeroH, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
+      if (fast) {
+        // z (resetAfter: and r) activated into acc slot 0 (16), 2 x the candidate's pre-activation into slot 48
+        if (after) {
+          for (let r = 0; r < rows; r++) {
+            const acc = accs + (<usize>r << 6);
+            const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
+            v128.store(acc, f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)));
+            v128.store(acc, f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), 16);
+          }
+          gruSigmoidZR(rows, accs);
+        }
+        for (let r = 0; r < rows; r++) {
+          const acc = accs + (<usize>r << 6);
+          const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
+          let hp: v128;
+          if (after) hp = madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg));
+          else hp = f32x4.add(v128.load(acc), v128.load(xq + 2 * xg));
+          v128.store(acc, f32x4.add(hp, hp), 48);
+        }
+        const r1: usize = rows > 1 ? 64 : 0;
+        rnnSigmoid4x4(accs + 48, accs + 48 + r1, accs + 48 + 2 * r1, accs + 48 + 3 * r1);
+        for (let r = 0; r < rows; r++) {
+          const b = b0 + r;
+          const acc = accs + (<usize>r << 6);
+          const sq = <usize>b * rowBytes + (<usize>q << 4);
+          const h = v128.load(hPrev + sq);
+          const z = after ? v128.load(acc) : v128.load(zs + sq);
+          const hh = madd(v128.load(acc, 48), rnnK(RNN_K_TWO), rnnK(RNN_K_MONE));
+          // h' = z h + (1 - z) hh = hh + z (h - hh)
+          const h2 = madd(z, f32x4.sub(h, hh), hh);
+          const ok = rnnValid(maskMode, mask, b, t, T);
+          v128.store(hNext + sq, ok ? h2 : h);
+          if (writeOut) {
+            const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
+            rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
+          }
+        }
+        b0 += rows;
+        continue;
+      }
       // resetAfter: z and r of every row of the block first (independent activations the core overlaps), then
       // the candidates, which need r.
       if (after) {
@@ -130,6 +190,15 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
       b0 += rows;
     }
   }
+}
+
+/** In place, sigmoid of z and r (acc slots 0 and 16) of a block's rows (4, or 1: pointers repeat). */
+// @ts-ignore: decorator
+@inline
+function gruSigmoidZR(rows: i32, accs: usize): void {
+  const r1: usize = rows > 1 ? 64 : 0;
+  rnnSigmoid4x4(accs, accs + 16, accs + r1, accs + r1 + 16);
+  if (rows > 1) rnnSigmoid4x4(accs + 128, accs + 144, accs + 192, accs + 208);
 }
 
 /** All T GRU steps of one direction for batch rows rb0..rb1-1, in one call. */

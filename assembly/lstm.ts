@@ -6,7 +6,8 @@ import {
   RNN_P_ACT, RNN_P_AG, RNN_P_AQ, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK,
   RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U,
   RNN_P_UP, RNN_P_WG, RNN_P_WQ, RNN_P_WS, RNN_P_XG, RNN_P_XP, RNN_P_XQ, RNN_P_XSB, RNN_P_XST, RNN_P_ZERO,
-  RNN_P_H0ZERO, rnnAccumRows, rnnAct4, rnnMaskedOut, rnnParam, rnnStoreOut, rnnValid,
+  RNN_P_H0ZERO, RNN_K_MONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnMaskedOut, rnnParam, rnnSigmoid4x4,
+  rnnStoreOut, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
@@ -54,6 +55,8 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
   const writeOut = seq || maskMode != 0 || s == T - 1;
   const zeroH = s == 0 && rnnParam(p, RNN_P_H0ZERO) != 0;
   const nq = up >> 2;
+  // The Keras default (tanh, sigmoid, no peepholes): every activation through rnnSigmoid4x4.
+  const fast = act == 4 && ract == 2 && !peep;
   for (let q = 0; q < nq; q++) {
     const wq = rw + <usize>q * wqs;
     const j0 = q << 2;
@@ -63,6 +66,22 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
       pi = v128.load(pq);
       pf = v128.load(pq + ag);
       po = v128.load(pq + 2 * ag);
+    }
+    if (fast) {
+      // All of the range's gate sums first (the scratch holds 64 bytes per row), then the cell updates back to
+      // back, so one block's activation chains can overlap the next's (within noise of block by block at b32).
+      for (let b0 = rb0; b0 < rb1; ) {
+        const rows = rb1 - b0 >= 4 ? 4 : 1;
+        rnnAccumRows(4, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs + (<usize>(b0 - rb0) << 6));
+        b0 += rows;
+      }
+      for (let b0 = rb0; b0 < rb1; ) {
+        const rows = rb1 - b0 >= 4 ? 4 : 1;
+        lstmBlockSigmoidTanh(rows, b0, accs + (<usize>(b0 - rb0) << 6), xp + <usize>b0 * xsb + <usize>q * xqs, xsb, xg,
+          cs, hPrev, hNext, rowBytes, q, maskMode, mask, t, T, writeOut, zero, outNow, outPrev, osb, j0, u);
+        b0 += rows;
+      }
+      continue;
     }
     for (let b0 = rb0; b0 < rb1; ) {
       const rows = rb1 - b0 >= 4 ? 4 : 1;
@@ -110,6 +129,53 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
         }
       }
       b0 += rows;
+    }
+  }
+}
+
+/**
+ * The cell update of one unit block for `rows` (4 or 1) batch rows after their gate sums (at accs, rows 64 bytes
+ * apart), sigmoid gates and tanh: i, f, o, g of a row as one rnnSigmoid4x4 (g as 2 sigmoid(2x) - 1),
+ * then tanh(c') of the 4 rows as another. A single row repeats its own pointers, so every row takes the same
+ * arithmetic.
+ */
+// @ts-ignore: decorator
+@inline
+function lstmBlockSigmoidTanh(rows: i32, b0: i32, accs: usize, xq0: usize, xsb: usize, xg: usize, cs: usize,
+  hPrev: usize, hNext: usize, rowBytes: usize, q: i32, maskMode: i32, mask: usize, t: i32, T: i32, writeOut: i32,
+  zero: i32, outNow: usize, outPrev: usize, osb: usize, j0: i32, u: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const acc = accs + (<usize>r << 6);
+    const xq = xq0 + <usize>r * xsb;
+    v128.store(acc, f32x4.add(v128.load(acc), v128.load(xq)));
+    v128.store(acc, f32x4.add(v128.load(acc, 16), v128.load(xq + xg)), 16);
+    const gg = f32x4.add(v128.load(acc, 32), v128.load(xq + 2 * xg));
+    v128.store(acc, f32x4.add(gg, gg), 32);
+    v128.store(acc, f32x4.add(v128.load(acc, 48), v128.load(xq + 3 * xg)), 48);
+    rnnSigmoid4x4(acc, acc + 16, acc + 32, acc + 48);
+  }
+  // c' = f c + i g; 2c' into the f slot for tanh
+  for (let r = 0; r < rows; r++) {
+    const b = b0 + r;
+    const acc = accs + (<usize>r << 6);
+    const sq = <usize>b * rowBytes + (<usize>q << 4);
+    const g = madd(v128.load(acc, 32), rnnK(RNN_K_TWO), rnnK(RNN_K_MONE));
+    const c2 = madd(v128.load(acc, 16), v128.load(cs + sq), f32x4.mul(v128.load(acc), g));
+    if (rnnValid(maskMode, mask, b, t, T)) v128.store(cs + sq, c2);
+    v128.store(acc, f32x4.add(c2, c2), 16);
+  }
+  const r1: usize = rows > 1 ? 64 : 0;
+  rnnSigmoid4x4(accs + 16, accs + 16 + r1, accs + 16 + 2 * r1, accs + 16 + 3 * r1);
+  for (let r = 0; r < rows; r++) {
+    const b = b0 + r;
+    const acc = accs + (<usize>r << 6);
+    const sq = <usize>b * rowBytes + (<usize>q << 4);
+    const h2 = f32x4.mul(v128.load(acc, 48), madd(v128.load(acc, 16), rnnK(RNN_K_TWO), rnnK(RNN_K_MONE)));
+    const ok = rnnValid(maskMode, mask, b, t, T);
+    v128.store(hNext + sq, ok ? h2 : v128.load(hPrev + sq));
+    if (writeOut) {
+      const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
+      rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
     }
   }
 }

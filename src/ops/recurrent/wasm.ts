@@ -78,7 +78,7 @@ export function recurrentWasm(be: WasmBackend, { inputs, outputs, attrs: a }: Ke
     ? [1, 1, xpSize, 1, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1]
     : [F * N, N, xpSize, dirs * 3 * up, dirs * stateSize, dirs * P.SIZE, L.mergeScratch ? dirs * L.outSize : 1];
   // Batch rows are independent: threads take blocks of 4 rows each (at least ~64K MACs of recurrence apiece),
-  // each with its own 256-byte accumulator scratch.
+  // each with its own accumulator scratch of 64 bytes per row (256 per block; LSTM's fast path fills all of it).
   const blocks = Math.ceil(B / 4);
   const macsPerBlock = 4 * T * G * u * u;
   const minBlocks = Math.max(1, Math.ceil(65536 / macsPerBlock));
