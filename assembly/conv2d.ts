@@ -76,7 +76,7 @@ function store4e(p: usize, v: v128, n: i32, k: usize): void {
 // Epilogue modes of the 4x8 tile's stores, fixed per call (conv2d_f32_nhwc_4x8_simd) and a literal in each
 // inlined copy of conv_rows, so full tiles of the common cases (the pointwise convs' bias + residual, conv0's bias
 // + relu) store without testing the epilogue globals per vector. Same operations in the same order as epi4.
-const EPI_GENERAL = 0, EPI_NONE = 1, EPI_BIAS = 2, EPI_BIAS_RES = 3, EPI_BIAS_RELU = 4;
+const EPI_GENERAL = 0, EPI_NONE = 1, EPI_BIAS = 2, EPI_BIAS_RES = 3, EPI_BIAS_RELU = 4, EPI_BIAS_LEAKY = 5;
 
 /** As store8, through the epilogue (channel byte offset k). */
 // @ts-ignore: decorator
@@ -95,6 +95,13 @@ function store8e(p: usize, a: v128, b: v128, n: i32, k: usize, mode: i32): void 
     if (mode == EPI_BIAS_RELU) {
       va = f32x4.max(va, f32x4.splat(0));
       vb = f32x4.max(vb, f32x4.splat(0));
+    }
+    if (mode == EPI_BIAS_LEAKY) {
+      // activate4's leaky relu v >= 0 ? v : a * v as one pmax (v < a * v ? a * v : v): the same value for a slope
+      // a in [0, 1] (the caller checks), -0 and NaN included (a NaN's payload aside).
+      const sl = f32x4.splat(eAlpha);
+      va = f32x4.pmax(va, f32x4.mul(va, sl));
+      vb = f32x4.pmax(vb, f32x4.mul(vb, sl));
     }
     v128.store(p, va);
     v128.store(p, vb, 16);
@@ -314,7 +321,9 @@ export function conv2d_pack_filter(f: usize, packed: usize, kh: i32, kw: i32, ci
 export function conv2d_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize, p: usize, bias: usize, scale: usize, shift: usize, prelu: usize, alpha: f32, r0: i32, r1: i32, c0: i32, c1: i32): void {
   const act = prm(p, P_ACT);
   const res = prm(p, P_RES) != 0;
-  if (scale != 0 || shift != 0 || prelu != 0 || (act != 0 && (act != 1 || res || bias == 0))) {
+  if (act == 3 && alpha >= 0 && alpha <= 1 && bias != 0 && scale == 0 && shift == 0 && prelu == 0 && !res) {
+    rows_bias_leaky(x, pk, out, p, bias, alpha, r0, r1, c0, c1, 0);
+  } else if (scale != 0 || shift != 0 || prelu != 0 || (act != 0 && (act != 1 || res || bias == 0))) {
     rows_general(x, pk, out, p, bias, scale, shift, prelu, alpha, r0, r1, c0, c1, 0);
   } else if (act == 1) {
     rows_bias_relu(x, pk, out, p, bias, r0, r1, c0, c1);
@@ -344,6 +353,10 @@ function rows_bias_res(x: usize, pk: usize, out: usize, p: usize, bias: usize, r
 }
 function rows_bias_relu(x: usize, pk: usize, out: usize, p: usize, bias: usize, r0: i32, r1: i32, c0: i32, c1: i32): void {
   conv_rows(x, pk, out, p, bias, 0, 0, 0, 0, r0, r1, c0, c1, 0, EPI_BIAS_RELU);
+}
+// TinyFaceDetector's convs: bias + leaky relu (scalar slope), also row by row under the fused max pool.
+function rows_bias_leaky(x: usize, pk: usize, out: usize, p: usize, bias: usize, alpha: f32, r0: i32, r1: i32, c0: i32, c1: i32, rowOut: usize): void {
+  conv_rows(x, pk, out, p, bias, 0, 0, 0, alpha, r0, r1, c0, c1, rowOut, EPI_BIAS_LEAKY);
 }
 
 /**
@@ -442,6 +455,7 @@ export function conv2d_maxpool_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize
   const ppadT = prm(p, P_PPADT), ppadL = prm(p, P_PPADL), poh = prm(p, P_POH), pow = prm(p, P_POW);
   const pix = <usize>cout << 2;
   const rowBytes = <usize>ow * pix;
+  const leaky = prm(p, P_ACT) == 3 && alpha >= 0 && alpha <= 1 && bias != 0 && scale == 0 && shift == 0 && prelu == 0;
   for (let r = r0; r < r1; r++) {
     const b = r / poh;
     const cy0 = (r - b * poh) * psh - ppadT;
@@ -449,7 +463,8 @@ export function conv2d_maxpool_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize
     const nrows = min(pkh, oh - cy0) - ylo;
     for (let t = 0; t < nrows; t++) {
       const cr = b * oh + cy0 + ylo + t;
-      rows_general(x, pk, out, p, bias, scale, shift, prelu, alpha, cr, cr + 1, 0, ow, scratch + <usize>t * rowBytes);
+      if (leaky) rows_bias_leaky(x, pk, out, p, bias, alpha, cr, cr + 1, 0, ow, scratch + <usize>t * rowBytes);
+      else rows_general(x, pk, out, p, bias, scale, shift, prelu, alpha, cr, cr + 1, 0, ow, scratch + <usize>t * rowBytes);
     }
     let op = out + <usize>r * <usize>pow * pix;
     for (let px = 0; px < pow; px++) {
@@ -458,6 +473,17 @@ export function conv2d_maxpool_f32_nhwc_4x8_simd(x: usize, pk: usize, out: usize
       const ncols = min(pkw, ow - cx0) - xlo;
       const first = scratch + <usize>(cx0 + xlo) * pix;
       let c = 0;
+      if (nrows == 2 && ncols == 2) {
+        // A full 2x2 window (Tiny's pools): 3 maxes, not 4 (wasm's max orders -0 below +0 and returns NaN for any
+        // NaN operand, so any order gives the same values).
+        const second = first + rowBytes;
+        for (; c + 4 <= cout; c += 4) {
+          const k = <usize>c << 2;
+          const m0 = f32x4.max(v128.load(first + k), v128.load(first + pix + k));
+          const m1 = f32x4.max(v128.load(second + k), v128.load(second + pix + k));
+          v128.store(op + k, f32x4.max(m0, m1));
+        }
+      }
       for (; c + 4 <= cout; c += 4) {
         const k = <usize>c << 2;
         let m = v128.load(first + k);
