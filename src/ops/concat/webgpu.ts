@@ -1,9 +1,8 @@
-import { grid, type GpuStorage, type WebGpuBackend } from '../../runtime/backends/webgpu.js';
+import type { GpuStorage, WebGpuBackend } from '../../runtime/backends/webgpu.js';
 import type { KernelArgs } from '../../runtime/op.js';
 import type { ConcatNorm } from './spec.js';
+import { copyRowsWebGpu } from '../copy-rows.js';
 
-const WG = 64;
-const PX = 4;
 /** At most this many blocks per input go as buffer copies (no shader); more take one dispatch per input. */
 const MAX_COPIES = 4;
 
@@ -24,18 +23,6 @@ export function concatWebGpu(be: WebGpuBackend, { inputs, outputs, attrs }: Kern
       for (let o = 0; o < outer; o++) be.copy(x!, o * inner, out, o * innerOut + offset, inner);
       return;
     }
-    const vec4 = inner % 4 === 0 && innerOut % 4 === 0 && offset % 4 === 0;
-    const q = vec4 ? 4 : 1;
-    const blocks = Math.ceil(inner / q / PX);
-    const total = outer * blocks;
-    const wg = grid(Math.ceil(total / WG));
-    be.dispatch({
-      shader: 'concat',
-      entryPoint: vec4 ? 'main4' : 'main',
-      constants: { PX, WG },
-      bindings: [x!, out],
-      uniforms: new Uint32Array([inner / q, innerOut / q, offset / q, blocks, total, wg[0] * WG, 0, 0]),
-      workgroups: wg,
-    });
+    copyRowsWebGpu(be, x!, out, { rows: outer, inner, srcStride: inner, srcOffset: 0, dstStride: innerOut, dstOffset: offset });
   });
 }

@@ -1,11 +1,9 @@
-import { grid, type GpuStorage, type WebGpuBackend } from '../../runtime/backends/webgpu.js';
+import type { GpuStorage, WebGpuBackend } from '../../runtime/backends/webgpu.js';
 import type { KernelArgs } from '../../runtime/op.js';
 import type { SliceChannelsNorm } from './spec.js';
+import { copyRowsWebGpu } from '../copy-rows.js';
 
-const WG = 64;
-const PX = 4;
-
-/** shaders/slice.wgsl: PX elements (vec4s when start, size and channels allow) per invocation; few rows: buffer copies. */
+/** The shared strided row copy (shaders/copy_rows.wgsl); few rows, or the whole row: buffer copies. */
 export function sliceChannelsWebGpu(be: WebGpuBackend, { inputs, outputs, attrs: a }: KernelArgs<GpuStorage, SliceChannelsNorm>): void {
   const x = inputs[0]!;
   const y = outputs[0]!;
@@ -14,16 +12,5 @@ export function sliceChannelsWebGpu(be: WebGpuBackend, { inputs, outputs, attrs:
     else for (let r = 0; r < a.rows; r++) be.copy(x, r * a.channels + a.start, y, r * a.size, a.size);
     return;
   }
-  const q = a.size % 4 === 0 && a.channels % 4 === 0 && a.start % 4 === 0 ? 4 : 1;
-  const blocks = Math.ceil(a.size / q / PX);
-  const total = a.rows * blocks;
-  const groups = grid(Math.ceil(total / WG));
-  be.dispatch({
-    shader: 'slice',
-    entryPoint: q === 4 ? 'main4' : 'main',
-    constants: { WG, PX },
-    bindings: [x, y],
-    uniforms: new Uint32Array([a.size / q, a.channels / q, a.start / q, blocks, total, groups[0] * WG, 0, 0]),
-    workgroups: groups,
-  });
+  copyRowsWebGpu(be, x, y, { rows: a.rows, inner: a.size, srcStride: a.channels, srcOffset: a.start, dstStride: a.size, dstOffset: 0 });
 }
