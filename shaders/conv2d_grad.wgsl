@@ -60,6 +60,14 @@ fn im2col_t(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
+// The output coordinate (along one axis) whose window tap k reads input coordinate v, or -1 when no output pixel
+// does: v + pad - k * dil must be a non-negative multiple of the stride, below the output size.
+fn tapOut(v: u32, pad: u32, k: u32, dil: u32, stride: u32, size: u32) -> i32 {
+  let t = i32(v + pad) - i32(k * dil);
+  if (t < 0 || u32(t) % stride != 0u || u32(t) / stride >= size) { return -1; }
+  return i32(u32(t) / stride);
+}
+
 // One invocation = one dx pixel x 4 channels (cin % 4 == 0): vec4 loads of col (src4), bias4 epilogue.
 @compute @workgroup_size(WG)
 fn col2im4(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -75,18 +83,12 @@ fn col2im4(@builtin(global_invocation_id) gid: vec3<u32>) {
   let k4 = p.kh * p.kw * c4;
   var acc = vec4<f32>(0.0);
   for (var ky = 0u; ky < p.kh; ky++) {
-    let ty = i32(iy + p.padT) - i32(ky * p.dh);
-    if (ty < 0) { break; }
-    if (u32(ty) % p.sh != 0u) { continue; }
-    let oy = u32(ty) / p.sh;
-    if (oy >= p.oh) { continue; }
+    let oy = tapOut(iy, p.padT, ky, p.dh, p.sh, p.oh);
+    if (oy < 0) { continue; }
     for (var kx = 0u; kx < p.kw; kx++) {
-      let tx = i32(ix + p.padL) - i32(kx * p.dw);
-      if (tx < 0) { break; }
-      if (u32(tx) % p.sw != 0u) { continue; }
-      let ox = u32(tx) / p.sw;
-      if (ox >= p.ow) { continue; }
-      acc += src4[((b * p.oh + oy) * p.ow + ox) * k4 + (ky * p.kw + kx) * c4 + cq];
+      let ox = tapOut(ix, p.padL, kx, p.dw, p.sw, p.ow);
+      if (ox < 0) { continue; }
+      acc += src4[((b * p.oh + u32(oy)) * p.ow + u32(ox)) * k4 + (ky * p.kw + kx) * c4 + cq];
     }
   }
   if (HAS_BIAS) { acc += bias4[cq]; }
@@ -107,18 +109,12 @@ fn col2im(@builtin(global_invocation_id) gid: vec3<u32>) {
   let k = p.kh * p.kw * p.cin;
   var acc = 0.0;
   for (var ky = 0u; ky < p.kh; ky++) {
-    let ty = i32(iy + p.padT) - i32(ky * p.dh);
-    if (ty < 0) { break; }
-    if (u32(ty) % p.sh != 0u) { continue; }
-    let oy = u32(ty) / p.sh;
-    if (oy >= p.oh) { continue; }
+    let oy = tapOut(iy, p.padT, ky, p.dh, p.sh, p.oh);
+    if (oy < 0) { continue; }
     for (var kx = 0u; kx < p.kw; kx++) {
-      let tx = i32(ix + p.padL) - i32(kx * p.dw);
-      if (tx < 0) { break; }
-      if (u32(tx) % p.sw != 0u) { continue; }
-      let ox = u32(tx) / p.sw;
-      if (ox >= p.ow) { continue; }
-      acc += src1[((b * p.oh + oy) * p.ow + ox) * k + (ky * p.kw + kx) * p.cin + c];
+      let ox = tapOut(ix, p.padL, kx, p.dw, p.sw, p.ow);
+      if (ox < 0) { continue; }
+      acc += src1[((b * p.oh + u32(oy)) * p.ow + u32(ox)) * k + (ky * p.kw + kx) * p.cin + c];
     }
   }
   if (HAS_BIAS) { acc += bias1[c]; }
