@@ -16,11 +16,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
-import { Worker } from 'node:worker_threads';
 import b from 'benny';
 import onnxProto from 'onnx-proto';
 import { writeAtomic } from './lib/report.mjs';
 import { firstLine } from './lib/runner.mjs';
+import { startOrtWorker } from './lib/ort-worker-client.mjs';
 
 const require = createRequire(import.meta.url);
 const started = performance.now();
@@ -366,29 +366,15 @@ function ortRunner() {
  * (timeMany) so the message hop is not in the sample.
  */
 function ortWorkerRunner(threads) {
-  let worker;
-  let nextId = 0;
+  let ort;
   let nextKey = 0;
-  const pending = new Map();
-  const call = (type, a = {}) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, type, ...a });
-    });
+  const call = (type, a) => ort.call(type, a);
   return {
     id: `ort-wasm-${threads}t`,
     kind: 'wasm',
     skip: (c) => c.kind === 'fit',
     async init() {
-      worker = new Worker(new URL('./lib/ort-worker.mjs', import.meta.url), { workerData: { threads } });
-      worker.on('message', ({ id, result, error }) => {
-        const p = pending.get(id);
-        pending.delete(id);
-        if (error) p?.reject(new Error(error));
-        else p?.resolve(result);
-      });
-      worker.on('error', (e) => pending.forEach((p) => p.reject(e)));
+      ort = startOrtWorker(threads);
       return call('init');
     },
     async prepare(c) {
@@ -402,7 +388,7 @@ function ortWorkerRunner(threads) {
       };
     },
     async close() {
-      await worker?.terminate();
+      await ort?.terminate();
     },
   };
 }

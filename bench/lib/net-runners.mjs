@@ -6,7 +6,7 @@
 // A case's run() may resolve to the time it measured itself (ORT: measured in the worker, without the message hop).
 // output() resolves to a Float32Array in our layout (NHWC) or, for detect cases, to rows [x, y, w, h, score, ...].
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startOrtWorker } from './ort-worker-client.mjs';
 import { faceRecognitionOnnx, tinyFaceDetectorOnnx } from './onnx-nets.mjs';
 import { FACE_API_MODELS, MTCNN_DIR } from './net-data.mjs';
 import { readOnce, repeatThenRead, Skip } from './runner.mjs';
@@ -191,15 +191,8 @@ export function faceApiRunner(backend) {
 
 /** onnxruntime-web wasm EP at `threads` threads, in a worker thread of its own (see ./ort-worker.mjs). */
 export function ortNetRunner(threads, { meanRgb }) {
-  let worker;
-  let nextId = 0;
-  const pending = new Map();
-  const call = (type, args = {}, transfer = []) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, type, ...args }, transfer);
-    });
+  let ort;
+  const call = (type, args, transfer) => ort.call(type, args, transfer);
   let key = 0;
   return {
     id: `ort-wasm-${threads}t`,
@@ -207,14 +200,7 @@ export function ortNetRunner(threads, { meanRgb }) {
     kind: 'wasm',
     repeat: 1,
     async init() {
-      worker = new Worker(new URL('./ort-worker.mjs', import.meta.url), { workerData: { threads } });
-      worker.on('message', ({ id, result, error }) => {
-        const p = pending.get(id);
-        pending.delete(id);
-        if (error) p?.reject(new Error(error));
-        else p?.resolve(result);
-      });
-      worker.on('error', (e) => pending.forEach((p) => p.reject(e)));
+      ort = startOrtWorker(threads);
       return call('init');
     },
     async prepare(net, data) {
@@ -242,7 +228,7 @@ export function ortNetRunner(threads, { meanRgb }) {
       };
     },
     async close() {
-      await worker?.terminate();
+      await ort?.terminate();
     },
   };
 }
