@@ -106,6 +106,26 @@ const OPTIONS: [string, PreprocessOptions][] = [
   ['stretch to 150 + mean / std', { size: [150, 150], pad: 'none', mean: [122.78, 117.0, 104.3], std: [58.4, 57.1, 57.4] }],
 ];
 
+/**
+ * `bitmap` as a live video (a canvas stream): its frames go through the media pipeline (YUV) like a camera's.
+ * Returned paused on a painted frame (a stream frame per paint); stop `stream`'s tracks when done.
+ */
+async function liveVideo(bitmap: ImageBitmap): Promise<{ v: HTMLVideoElement; stream: MediaStream }> {
+  const c = document.createElement('canvas');
+  c.width = bitmap.width;
+  c.height = bitmap.height;
+  const stream = c.captureStream();
+  const paint = setInterval(() => c.getContext('2d')!.drawImage(bitmap, 0, 0), 20);
+  const v = document.createElement('video');
+  v.muted = true;
+  v.srcObject = stream;
+  await v.play();
+  await new Promise<void>((resolve) => v.requestVideoFrameCallback(() => resolve()));
+  clearInterval(paint);
+  v.pause();
+  return { v, stream };
+}
+
 describe('browser image sources on webgpu (copyExternalImageToTexture)', () => {
   for (const [kind, make] of Object.entries(kinds)) {
     it.each(OPTIONS)(`${kind}: %s == the same pixels as RgbaImage`, async (_, o) => {
@@ -212,19 +232,7 @@ describe('recognizer with browser images', () => {
   });
 
   it('detects and embeds from a <video> like from its frame as RgbaImage', async () => {
-    // bbt1.jpg as a live video (a canvas stream): its frames go through the media pipeline (YUV) like a camera's.
-    const c = document.createElement('canvas');
-    c.width = bitmap.width;
-    c.height = bitmap.height;
-    const stream = c.captureStream();
-    const paint = setInterval(() => c.getContext('2d')!.drawImage(bitmap, 0, 0), 20); // a stream frame per paint
-    const v = document.createElement('video');
-    v.muted = true;
-    v.srcObject = stream;
-    await v.play();
-    await new Promise<void>((resolve) => v.requestVideoFrameCallback(() => resolve()));
-    clearInterval(paint);
-    v.pause();
+    const { v, stream } = await liveVideo(bitmap);
     try {
       const frame: RgbaImage = { width: v.videoWidth, height: v.videoHeight, data: readPixels(v, v.videoWidth, v.videoHeight) };
       const want = await fr.detectAndEmbed(frame, { inputSize: 608 });
@@ -352,18 +360,7 @@ describe('recognizer on webgpu: one texture per call, no pixels in JS', () => {
   });
 
   it('<video> (a live stream of bbt1.jpg): uploaded once, never read into JS, same faces as its frame', async () => {
-    const c = document.createElement('canvas');
-    c.width = bitmap.width;
-    c.height = bitmap.height;
-    const stream = c.captureStream();
-    const paint = setInterval(() => c.getContext('2d')!.drawImage(bitmap, 0, 0), 20);
-    const v = document.createElement('video');
-    v.muted = true;
-    v.srcObject = stream;
-    await v.play();
-    await new Promise<void>((resolve) => v.requestVideoFrameCallback(() => resolve()));
-    clearInterval(paint);
-    v.pause();
+    const { v, stream } = await liveVideo(bitmap);
     try {
       const frame: RgbaImage = { width: v.videoWidth, height: v.videoHeight, data: readPixels(v, v.videoWidth, v.videoHeight) };
       const ref = await fr.detectAndEmbed(frame, OPTS);
