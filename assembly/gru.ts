@@ -8,8 +8,8 @@ import {
   RNN_P_ACT, RNN_P_AUX, RNN_P_B, RNN_P_FLIP, RNN_P_H, RNN_P_MASK, RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST,
   RNN_P_OUT, RNN_P_RACT, RNN_P_RESET_AFTER, RNN_P_REV, RNN_P_RH, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP,
   RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, RNN_P_WQ, RNN_P_WS, RNN_P_WG, RNN_P_XQ, RNN_P_XG, RNN_P_AQ,
-  RNN_P_AG, RNN_P_H0ZERO, RNN_K_MONE, RNN_K_ONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnMaskedOut, rnnParam,
-  rnnSigmoid4x4, rnnStoreOut, rnnValid,
+  RNN_P_AG, RNN_P_H0ZERO, RNN_K_MONE, RNN_K_ONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnParam,
+  rnnSigmoid4x4, rnnStoreH, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
@@ -99,7 +99,64 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
     }
   }
 
-  // resetAfter: the whole step; else pass 2: (r * h) R_h (gate column 2) and the update.
+  if (!after) {
+    // Pass 2: (r * h) R_h for 4 unit blocks at once (their candidate columns lie wqs apart), 4 rows x 4 columns of
+    // sums as LSTM's product: one block's single column kept the FMA pipes half busy (14 vs 31 GMAC/s). Then the
+    // candidates and the update; acc[r][i] (accs + 64 r + 16 i) belongs to row b0 + r, block q + i.
+    for (let q = 0; q < nq; ) {
+      const nb = nq - q >= 4 ? 4 : 1;
+      const wq = rw + <usize>q * wqs + 2 * wg;
+      for (let b0 = rb0; b0 < rb1; ) {
+        const rows = rb1 - b0 >= 4 ? 4 : 1;
+        const a = rhs + <usize>b0 * rowBytes;
+        if (nb == 4) rnnAccumRows(4, rows, zeroH, a, rowBytes, wq, ws, wqs, u, accs);
+        else rnnAccumRows(1, rows, zeroH, a, rowBytes, wq, ws, wg, u, accs);
+        for (let r = 0; r < rows; r++) {
+          for (let i = 0; i < nb; i++) {
+            const acc = accs + (<usize>r << 6) + (<usize>i << 4);
+            const hp = f32x4.add(v128.load(acc), v128.load(xp + <usize>(b0 + r) * xsb + <usize>(q + i) * xqs + 2 * xg));
+            // fast: 2 x the pre-activation, for tanh x = 2 sigmoid(2x) - 1
+            v128.store(acc, fast ? f32x4.add(hp, hp) : rnnAct4(hp, act));
+          }
+        }
+        if (fast) {
+          if (nb == 4) {
+            for (let r = 0; r < rows; r++) {
+              const acc = accs + (<usize>r << 6);
+              rnnSigmoid4x4(acc, acc + 16, acc + 32, acc + 48);
+            }
+          } else {
+            const r1: usize = rows > 1 ? 64 : 0;
+            rnnSigmoid4x4(accs, accs + r1, accs + 2 * r1, accs + 3 * r1);
+          }
+        }
+        for (let r = 0; r < rows; r++) {
+          const b = b0 + r;
+          const ok = rnnValid(maskMode, mask, b, t, T);
+          for (let i = 0; i < nb; i++) {
+            const acc = accs + (<usize>r << 6) + (<usize>i << 4);
+            const sq = <usize>b * rowBytes + (<usize>(q + i) << 4);
+            const h = v128.load(hPrev + sq);
+            const z = v128.load(zs + sq);
+            let h2: v128;
+            if (fast) {
+              // h' = z h + (1 - z) hh = hh + z (h - hh)
+              const hh = madd(v128.load(acc), rnnK(RNN_K_TWO), rnnK(RNN_K_MONE));
+              h2 = madd(z, f32x4.sub(h, hh), hh);
+            } else {
+              h2 = madd(z, h, f32x4.mul(f32x4.sub(rnnK(RNN_K_ONE), z), v128.load(acc)));
+            }
+            rnnStoreH(ok, h2, hPrev, hNext, sq, writeOut, outNow, outPrev, osb, b, (q + i) << 2, u, zero);
+          }
+        }
+        b0 += rows;
+      }
+      q += nb;
+    }
+    return;
+  }
+
+  // resetAfter: the whole step in one pass, 3 gate columns per unit block.
   for (let q = 0; q < nq; q++) {
     const wq = rw + <usize>q * wqs;
     const j0 = q << 2;
@@ -112,25 +169,20 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
     }
     for (let b0 = rb0; b0 < rb1; ) {
       const rows = rb1 - b0 >= 4 ? 4 : 1;
-      if (after) rnnAccumRows(3, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
-      else rnnAccumRows(1, rows, zeroH, rhs + <usize>b0 * rowBytes, rowBytes, wq + 2 * wg, ws, wg, u, accs);
+      rnnAccumRows(3, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
       if (fast) {
-        // z (resetAfter: and r) activated into acc slot 0 (16), 2 x the candidate's pre-activation into slot 48
-        if (after) {
-          for (let r = 0; r < rows; r++) {
-            const acc = accs + (<usize>r << 6);
-            const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
-            v128.store(acc, f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)));
-            v128.store(acc, f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), 16);
-          }
-          gruSigmoidZR(rows, accs);
-        }
+        // z and r activated into acc slots 0 and 16, 2 x the candidate's pre-activation into slot 48
         for (let r = 0; r < rows; r++) {
           const acc = accs + (<usize>r << 6);
           const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
-          let hp: v128;
-          if (after) hp = madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg));
-          else hp = f32x4.add(v128.load(acc), v128.load(xq + 2 * xg));
+          v128.store(acc, f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)));
+          v128.store(acc, f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), 16);
+        }
+        gruSigmoidZR(rows, accs);
+        for (let r = 0; r < rows; r++) {
+          const acc = accs + (<usize>r << 6);
+          const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
+          const hp = madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg));
           v128.store(acc, f32x4.add(hp, hp), 48);
         }
         const r1: usize = rows > 1 ? 64 : 0;
@@ -140,29 +192,22 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
           const acc = accs + (<usize>r << 6);
           const sq = <usize>b * rowBytes + (<usize>q << 4);
           const h = v128.load(hPrev + sq);
-          const z = after ? v128.load(acc) : v128.load(zs + sq);
+          const z = v128.load(acc);
           const hh = madd(v128.load(acc, 48), rnnK(RNN_K_TWO), rnnK(RNN_K_MONE));
           // h' = z h + (1 - z) hh = hh + z (h - hh)
           const h2 = madd(z, f32x4.sub(h, hh), hh);
-          const ok = rnnValid(maskMode, mask, b, t, T);
-          v128.store(hNext + sq, ok ? h2 : h);
-          if (writeOut) {
-            const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
-            rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
-          }
+          rnnStoreH(rnnValid(maskMode, mask, b, t, T), h2, hPrev, hNext, sq, writeOut, outNow, outPrev, osb, b, j0, u, zero);
         }
         b0 += rows;
         continue;
       }
-      // resetAfter: z and r of every row of the block first (independent activations the core overlaps), then
-      // the candidates, which need r.
-      if (after) {
-        for (let r = 0; r < rows; r++) {
-          const acc = accs + (<usize>r << 6);
-          const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
-          v128.store(acc, rnnAct4(f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)), ract));
-          v128.store(acc, rnnAct4(f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), ract), 16);
-        }
+      // z and r of every row of the block first (independent activations the core overlaps), then the
+      // candidates, which need r.
+      for (let r = 0; r < rows; r++) {
+        const acc = accs + (<usize>r << 6);
+        const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
+        v128.store(acc, rnnAct4(f32x4.add(f32x4.add(v128.load(acc), bz), v128.load(xq)), ract));
+        v128.store(acc, rnnAct4(f32x4.add(f32x4.add(v128.load(acc, 16), br), v128.load(xq + xg)), ract), 16);
       }
       for (let r = 0; r < rows; r++) {
         const b = b0 + r;
@@ -170,22 +215,11 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
         const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const sq = <usize>b * rowBytes + (<usize>q << 4);
         const h = v128.load(hPrev + sq);
-        let z: v128, hh: v128;
-        if (after) {
-          z = v128.load(acc);
-          hh = rnnAct4(madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg)), act);
-        } else {
-          z = v128.load(zs + sq);
-          hh = rnnAct4(f32x4.add(v128.load(acc), v128.load(xq + 2 * xg)), act);
-        }
+        const z = v128.load(acc);
+        const hh = rnnAct4(madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg)), act);
         // h' = z h + (1 - z) hh
         const h2 = madd(z, h, f32x4.mul(f32x4.sub(rnnK(RNN_K_ONE), z), hh));
-        const ok = rnnValid(maskMode, mask, b, t, T);
-        v128.store(hNext + sq, ok ? h2 : h);
-        if (writeOut) {
-          const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
-          rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
-        }
+        rnnStoreH(rnnValid(maskMode, mask, b, t, T), h2, hPrev, hNext, sq, writeOut, outNow, outPrev, osb, b, j0, u, zero);
       }
       b0 += rows;
     }

@@ -253,6 +253,21 @@ export function rnnMaskedOut(ok: bool, h: v128, zero: i32, prev: usize, j0: i32,
 }
 
 /**
+ * A row's new h for lanes j0..j0+3 into the next state (the old h kept where the mask skips the step) and, when
+ * the step writes output, into the output row (masked as rnnMaskedOut). sq: the lanes' byte offset in the state.
+ */
+// @ts-ignore: decorator
+@inline
+export function rnnStoreH(ok: bool, h2: v128, hPrev: usize, hNext: usize, sq: usize, writeOut: i32, outNow: usize,
+  outPrev: usize, osb: usize, b: i32, j0: i32, u: i32, zero: i32): void {
+  v128.store(hNext + sq, ok ? h2 : v128.load(hPrev + sq));
+  if (writeOut) {
+    const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
+    rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
+  }
+}
+
+/**
  * acc[r][j] = sum_k a[r, k] * w[k, j] for 2 rows and nv (1..4, a constant after inlining) v128 columns: half of
  * the recurrent product h @ R of one unit block. a rows at a + r * ars; w rows at w + k * ws, column j at + j * gs
  * (bytes): a packed panel (gs 16) or Keras's layout read in place (gs = the gate stride).
