@@ -67,14 +67,9 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
       const wq = rw + <usize>q * wqs;
       for (let b0 = rb0; b0 < rb1; ) {
         const rows = rb1 - b0 >= 4 ? 4 : 1;
-        rnnAccumRows(2, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs);
+        // the sums start from x W + b (z and r columns xg apart)
+        rnnAccumRows(2, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs, xp + <usize>b0 * xsb + <usize>q * xqs, xsb, xg);
         if (fast) {
-          for (let r = 0; r < rows; r++) {
-            const acc = accs + (<usize>r << 6);
-            const xq = xp + <usize>(b0 + r) * xsb + <usize>q * xqs;
-            v128.store(acc, f32x4.add(v128.load(acc), v128.load(xq)));
-            v128.store(acc, f32x4.add(v128.load(acc, 16), v128.load(xq + xg)), 16);
-          }
           gruSigmoidZR(rows, accs);
           for (let r = 0; r < rows; r++) {
             const acc = accs + (<usize>r << 6);
@@ -88,10 +83,9 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
         for (let r = 0; r < rows; r++) {
           const b = b0 + r;
           const acc = accs + (<usize>r << 6);
-          const xq = xp + <usize>b * xsb + <usize>q * xqs;
           const sq = <usize>b * rowBytes + (<usize>q << 4);
-          v128.store(zs + sq, rnnAct4(f32x4.add(v128.load(acc), v128.load(xq)), ract));
-          const rg = rnnAct4(f32x4.add(v128.load(acc, 16), v128.load(xq + xg)), ract);
+          v128.store(zs + sq, rnnAct4(v128.load(acc), ract));
+          const rg = rnnAct4(v128.load(acc, 16), ract);
           v128.store(rhs + sq, f32x4.mul(rg, v128.load(hPrev + sq)));
         }
         b0 += rows;
@@ -109,12 +103,14 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
       for (let b0 = rb0; b0 < rb1; ) {
         const rows = rb1 - b0 >= 4 ? 4 : 1;
         const a = rhs + <usize>b0 * rowBytes;
-        if (nb == 4) rnnAccumRows(4, rows, zeroH, a, rowBytes, wq, ws, wqs, u, accs);
-        else rnnAccumRows(1, rows, zeroH, a, rowBytes, wq, ws, wg, u, accs);
+        // the sums start from x_h (blocks xqs apart)
+        const xh = xp + <usize>b0 * xsb + <usize>q * xqs + 2 * xg;
+        if (nb == 4) rnnAccumRows(4, rows, zeroH, a, rowBytes, wq, ws, wqs, u, accs, xh, xsb, xqs);
+        else rnnAccumRows(1, rows, zeroH, a, rowBytes, wq, ws, wg, u, accs, xh, xsb);
         for (let r = 0; r < rows; r++) {
           for (let i = 0; i < nb; i++) {
             const acc = accs + (<usize>r << 6) + (<usize>i << 4);
-            const hp = f32x4.add(v128.load(acc), v128.load(xp + <usize>(b0 + r) * xsb + <usize>(q + i) * xqs + 2 * xg));
+            const hp = v128.load(acc);
             // fast: 2 x the pre-activation, for tanh x = 2 sigmoid(2x) - 1
             v128.store(acc, fast ? f32x4.add(hp, hp) : rnnAct4(hp, act));
           }

@@ -72,13 +72,14 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
       // back, so one block's activation chains can overlap the next's (within noise of block by block at b32).
       for (let b0 = rb0; b0 < rb1; ) {
         const rows = rb1 - b0 >= 4 ? 4 : 1;
-        rnnAccumRows(4, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs + (<usize>(b0 - rb0) << 6));
+        // the sums start from x W + b (gate columns xg apart)
+        rnnAccumRows(4, rows, zeroH, hPrev + <usize>b0 * rowBytes, rowBytes, wq, ws, wg, u, accs + (<usize>(b0 - rb0) << 6),
+          xp + <usize>b0 * xsb + <usize>q * xqs, xsb, xg);
         b0 += rows;
       }
       for (let b0 = rb0; b0 < rb1; ) {
         const rows = rb1 - b0 >= 4 ? 4 : 1;
-        lstmBlockSigmoidTanh(rows, b0, accs + (<usize>(b0 - rb0) << 6), xp + <usize>b0 * xsb + <usize>q * xqs, xsb, xg,
-          cs, hPrev, hNext, rowBytes, q, maskMode, mask, t, T, writeOut, zero, outNow, outPrev, osb, j0, u);
+        lstmBlockSigmoidTanh(rows, b0, accs + (<usize>(b0 - rb0) << 6), cs, hPrev, hNext, rowBytes, q, maskMode, mask, t, T, writeOut, zero, outNow, outPrev, osb, j0, u);
         b0 += rows;
       }
       continue;
@@ -134,24 +135,20 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
 }
 
 /**
- * The cell update of one unit block for `rows` (4 or 1) batch rows after their gate sums (at accs, rows 64 bytes
+ * The cell update of one unit block for `rows` (4 or 1) batch rows after their gate sums (x W + b included; at accs, rows 64 bytes
  * apart), sigmoid gates and tanh: i, f, o, g of a row as one rnnSigmoid4x4 (g as 2 sigmoid(2x) - 1),
  * then tanh(c') of the 4 rows as another. A single row repeats its own pointers, so every row takes the same
  * arithmetic.
  */
 // @ts-ignore: decorator
 @inline
-function lstmBlockSigmoidTanh(rows: i32, b0: i32, accs: usize, xq0: usize, xsb: usize, xg: usize, cs: usize,
+function lstmBlockSigmoidTanh(rows: i32, b0: i32, accs: usize, cs: usize,
   hPrev: usize, hNext: usize, rowBytes: usize, q: i32, maskMode: i32, mask: usize, t: i32, T: i32, writeOut: i32,
   zero: i32, outNow: usize, outPrev: usize, osb: usize, j0: i32, u: i32): void {
   for (let r = 0; r < rows; r++) {
     const acc = accs + (<usize>r << 6);
-    const xq = xq0 + <usize>r * xsb;
-    v128.store(acc, f32x4.add(v128.load(acc), v128.load(xq)));
-    v128.store(acc, f32x4.add(v128.load(acc, 16), v128.load(xq + xg)), 16);
-    const gg = f32x4.add(v128.load(acc, 32), v128.load(xq + 2 * xg));
+    const gg = v128.load(acc, 32);
     v128.store(acc, f32x4.add(gg, gg), 32);
-    v128.store(acc, f32x4.add(v128.load(acc, 48), v128.load(xq + 3 * xg)), 48);
     rnnSigmoid4x4(acc, acc + 16, acc + 32, acc + 48);
   }
   // c' = f c + i g; 2c' into the f slot for tanh

@@ -268,27 +268,41 @@ export function rnnStoreH(ok: bool, h2: v128, hPrev: usize, hNext: usize, sq: us
 }
 
 /**
- * acc[r][j] = sum_k a[r, k] * w[k, j] for 2 rows and nv (1..4, a constant after inlining) v128 columns: half of
- * the recurrent product h @ R of one unit block. a rows at a + r * ars; w rows at w + k * ws, column j at + j * gs
- * (bytes): a packed panel (gs 16) or Keras's layout read in place (gs = the gate stride).
- * A values are broadcast by splat loads: 8 accumulators + 4 w + 1 a = 13 v128 live, within V8's at most 15 SIMD
- * registers (4 rows' 16 accumulators, or 2 A rows held as v128 for lane shuffles, spill).
+ * A sum's starting value: the input projection's entry at x + off (the gate sums then come out with x W + b in
+ * them, no load-add-store pass after), or zero when x is 0.
  */
 // @ts-ignore: decorator
 @inline
-function rnnAccumG2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+function rnnStart(x: usize, off: usize): v128 {
+  return x ? v128.load(x + off) : f32x4.splat(0);
+}
+
+/**
+ * acc[r][j] = x[r, j] + sum_k a[r, k] * w[k, j] for 2 rows and nv (1..4, a constant after inlining) v128 columns:
+ * half of the recurrent product h @ R of one unit block. a rows at a + r * ars; w rows at w + k * ws, column j at
+ * + j * gs (bytes): a packed panel (gs 16) or Keras's layout read in place (gs = the gate stride); x[r, j] at
+ * x + r * xrs + j * xcs (rnnStart). A values are broadcast by splat loads: 8 accumulators + 4 w + 1 a = 13 v128
+ * live, within V8's at most 15 SIMD registers (4 rows' 16 accumulators, or 2 A rows held as v128 for lane
+ * shuffles, spill).
+ */
+// @ts-ignore: decorator
+@inline
+function rnnAccumG2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize, x: usize, xrs: usize, xcs: usize): void {
+  let c00 = rnnStart(x, 0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = rnnStart(x, xrs), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  if (nv > 1) { c01 = rnnStart(x, xcs); c11 = rnnStart(x, xrs + xcs); }
+  if (nv > 2) { c02 = rnnStart(x, 2 * xcs); c12 = rnnStart(x, xrs + 2 * xcs); }
+  if (nv > 3) { c03 = rnnStart(x, 3 * xcs); c13 = rnnStart(x, xrs + 3 * xcs); }
   let b1 = f32x4.splat(0), b2 = b1, b3 = b1;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(w);
     if (nv > 1) b1 = v128.load(w + gs);
     if (nv > 2) b2 = v128.load(w + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 3 * gs);
-    let x = v128.load32_splat(a);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
-    x = v128.load32_splat(a + ars);
-    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11); if (nv > 2) c12 = madd(x, b2, c12); if (nv > 3) c13 = madd(x, b3, c13);
+    let av = v128.load32_splat(a);
+    c00 = madd(av, b0, c00); if (nv > 1) c01 = madd(av, b1, c01); if (nv > 2) c02 = madd(av, b2, c02); if (nv > 3) c03 = madd(av, b3, c03);
+    av = v128.load32_splat(a + ars);
+    c10 = madd(av, b0, c10); if (nv > 1) c11 = madd(av, b1, c11); if (nv > 2) c12 = madd(av, b2, c12); if (nv > 3) c13 = madd(av, b3, c13);
     a += 4;
     w += ws;
   }
@@ -302,20 +316,24 @@ function rnnAccumG2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usiz
  */
 // @ts-ignore: decorator
 @inline
-function rnnAccumG4n2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  let b1 = c00;
+function rnnAccumG4n2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize, x: usize, xrs: usize, xcs: usize): void {
+  let c00 = rnnStart(x, 0), c10 = rnnStart(x, xrs), c20 = rnnStart(x, 2 * xrs), c30 = rnnStart(x, 3 * xrs);
+  let c01 = f32x4.splat(0), c11 = c01, c21 = c01, c31 = c01;
+  if (nv > 1) {
+    c01 = rnnStart(x, xcs); c11 = rnnStart(x, xrs + xcs); c21 = rnnStart(x, 2 * xrs + xcs); c31 = rnnStart(x, 3 * xrs + xcs);
+  }
+  let b1 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(w);
     if (nv > 1) b1 = v128.load(w + gs);
-    let x = v128.load32_splat(a);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01);
-    x = v128.load32_splat(a + ars);
-    c10 = madd(x, b0, c10); if (nv > 1) c11 = madd(x, b1, c11);
-    x = v128.load32_splat(a + 2 * ars);
-    c20 = madd(x, b0, c20); if (nv > 1) c21 = madd(x, b1, c21);
-    x = v128.load32_splat(a + 3 * ars);
-    c30 = madd(x, b0, c30); if (nv > 1) c31 = madd(x, b1, c31);
+    let av = v128.load32_splat(a);
+    c00 = madd(av, b0, c00); if (nv > 1) c01 = madd(av, b1, c01);
+    av = v128.load32_splat(a + ars);
+    c10 = madd(av, b0, c10); if (nv > 1) c11 = madd(av, b1, c11);
+    av = v128.load32_splat(a + 2 * ars);
+    c20 = madd(av, b0, c20); if (nv > 1) c21 = madd(av, b1, c21);
+    av = v128.load32_splat(a + 3 * ars);
+    c30 = madd(av, b0, c30); if (nv > 1) c31 = madd(av, b1, c31);
     a += 4;
     w += ws;
   }
@@ -331,8 +349,9 @@ function rnnAccumG4n2(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: us
  */
 // @ts-ignore: decorator
 @inline
-function rnnAccumG4n1(a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize): void {
-  let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0, d0 = c0, d1 = c0, d2 = c0, d3 = c0;
+function rnnAccumG4n1(a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: usize, x: usize, xrs: usize): void {
+  let c0 = rnnStart(x, 0), c1 = rnnStart(x, xrs), c2 = rnnStart(x, 2 * xrs), c3 = rnnStart(x, 3 * xrs);
+  let d0 = f32x4.splat(0), d1 = d0, d2 = d0, d3 = d0;
   let p = 0;
   for (; p + 2 <= k; p += 2) {
     const b0 = v128.load(w);
@@ -368,17 +387,17 @@ function rnnAccumG4n1(a: usize, ars: usize, w: usize, ws: usize, k: i32, acc: us
  */
 // @ts-ignore: decorator
 @inline
-export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
+export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize, x: usize = 0, xrs: usize = 0, xcs: usize = 0): void {
   if (nv == 1) {
-    rnnAccumG4n1(a, ars, w, ws, k, acc);
+    rnnAccumG4n1(a, ars, w, ws, k, acc, x, xrs);
     return;
   }
   if (nv <= 2) {
-    rnnAccumG4n2(nv, a, ars, w, ws, gs, k, acc);
+    rnnAccumG4n2(nv, a, ars, w, ws, gs, k, acc, x, xrs, xcs);
     return;
   }
-  rnnAccumG2(nv, a, ars, w, ws, gs, k, acc);
-  rnnAccumG2(nv, a + 2 * ars, ars, w, ws, gs, k, acc + 128);
+  rnnAccumG2(nv, a, ars, w, ws, gs, k, acc, x, xrs, xcs);
+  rnnAccumG2(nv, a + 2 * ars, ars, w, ws, gs, k, acc + 128, x ? x + 2 * xrs : 0, xrs, xcs);
 }
 
 /**
@@ -387,10 +406,13 @@ export function rnnAccumG4(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
  */
 // @ts-ignore: decorator
 @inline
-export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize, x: usize = 0, xcs: usize = 0): void {
+  let c00 = rnnStart(x, 0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  if (nv > 1) c01 = rnnStart(x, xcs);
+  if (nv > 2) c02 = rnnStart(x, 2 * xcs);
+  if (nv > 3) c03 = rnnStart(x, 3 * xcs);
   let d00 = f32x4.splat(0), d01 = f32x4.splat(0), d02 = f32x4.splat(0), d03 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, x = b0;
+  let b0 = f32x4.splat(0), b1 = b0, b2 = b0, b3 = b0, av = b0;
   const k4 = k & ~3;
   let p = 0;
   for (; p < k4; p += 4) {
@@ -399,26 +421,26 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
     if (nv > 1) b1 = v128.load(w + gs);
     if (nv > 2) b2 = v128.load(w + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    av = v128.shuffle<f32>(v0, v0, 0, 0, 0, 0);
+    c00 = madd(av, b0, c00); if (nv > 1) c01 = madd(av, b1, c01); if (nv > 2) c02 = madd(av, b2, c02); if (nv > 3) c03 = madd(av, b3, c03);
     b0 = v128.load(w + 1 * ws);
     if (nv > 1) b1 = v128.load(w + 1 * ws + gs);
     if (nv > 2) b2 = v128.load(w + 1 * ws + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 1 * ws + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
-    d00 = madd(x, b0, d00); if (nv > 1) d01 = madd(x, b1, d01); if (nv > 2) d02 = madd(x, b2, d02); if (nv > 3) d03 = madd(x, b3, d03);
+    av = v128.shuffle<f32>(v0, v0, 1, 1, 1, 1);
+    d00 = madd(av, b0, d00); if (nv > 1) d01 = madd(av, b1, d01); if (nv > 2) d02 = madd(av, b2, d02); if (nv > 3) d03 = madd(av, b3, d03);
     b0 = v128.load(w + 2 * ws);
     if (nv > 1) b1 = v128.load(w + 2 * ws + gs);
     if (nv > 2) b2 = v128.load(w + 2 * ws + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 2 * ws + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    av = v128.shuffle<f32>(v0, v0, 2, 2, 2, 2);
+    c00 = madd(av, b0, c00); if (nv > 1) c01 = madd(av, b1, c01); if (nv > 2) c02 = madd(av, b2, c02); if (nv > 3) c03 = madd(av, b3, c03);
     b0 = v128.load(w + 3 * ws);
     if (nv > 1) b1 = v128.load(w + 3 * ws + gs);
     if (nv > 2) b2 = v128.load(w + 3 * ws + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 3 * ws + 3 * gs);
-    x = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
-    d00 = madd(x, b0, d00); if (nv > 1) d01 = madd(x, b1, d01); if (nv > 2) d02 = madd(x, b2, d02); if (nv > 3) d03 = madd(x, b3, d03);
+    av = v128.shuffle<f32>(v0, v0, 3, 3, 3, 3);
+    d00 = madd(av, b0, d00); if (nv > 1) d01 = madd(av, b1, d01); if (nv > 2) d02 = madd(av, b2, d02); if (nv > 3) d03 = madd(av, b3, d03);
     a += 16;
     w += 4 * ws;
   }
@@ -427,8 +449,8 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
     if (nv > 1) b1 = v128.load(w + gs);
     if (nv > 2) b2 = v128.load(w + 2 * gs);
     if (nv > 3) b3 = v128.load(w + 3 * gs);
-    x = v128.load32_splat(a);
-    c00 = madd(x, b0, c00); if (nv > 1) c01 = madd(x, b1, c01); if (nv > 2) c02 = madd(x, b2, c02); if (nv > 3) c03 = madd(x, b3, c03);
+    av = v128.load32_splat(a);
+    c00 = madd(av, b0, c00); if (nv > 1) c01 = madd(av, b1, c01); if (nv > 2) c02 = madd(av, b2, c02); if (nv > 3) c03 = madd(av, b3, c03);
     a += 4;
     w += ws;
   }
@@ -440,17 +462,22 @@ export function rnnAccumG1(nv: i32, a: usize, ars: usize, w: usize, ws: usize, g
 
 /**
  * The gate sums of one step for a block of `rows` (4 or 1) batch rows, every cell's first move: h @ R over nv
- * v128 columns into acc, or zeros when h is known to be zero (step 0 from a zero initial state).
+ * v128 columns into acc (rows 64 bytes apart), started from the input projection x (row r, column j at
+ * x + r * xrs + j * xcs; x = 0: from zero), or just x when h is known to be zero (step 0 from a zero initial state).
  */
 // @ts-ignore: decorator
 @inline
-export function rnnAccumRows(nv: i32, rows: i32, zeroH: bool, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize): void {
+export function rnnAccumRows(nv: i32, rows: i32, zeroH: bool, a: usize, ars: usize, w: usize, ws: usize, gs: usize, k: i32, acc: usize, x: usize = 0, xrs: usize = 0, xcs: usize = 0): void {
   if (zeroH) {
-    for (let i = 0; i < rows * 4; i++) v128.store(acc + (<usize>i << 4), f32x4.splat(0));
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < 4; j++) {
+        v128.store(acc + (<usize>(r * 4 + j) << 4), j < nv ? rnnStart(x, <usize>r * xrs + <usize>j * xcs) : f32x4.splat(0));
+      }
+    }
   } else if (rows == 4) {
-    rnnAccumG4(nv, a, ars, w, ws, gs, k, acc);
+    rnnAccumG4(nv, a, ars, w, ws, gs, k, acc, x, xrs, xcs);
   } else {
-    rnnAccumG1(nv, a, ars, w, ws, gs, k, acc);
+    rnnAccumG1(nv, a, ars, w, ws, gs, k, acc, x, xcs);
   }
 }
 
