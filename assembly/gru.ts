@@ -9,7 +9,7 @@ import {
   RNN_P_OUT, RNN_P_RACT, RNN_P_RESET_AFTER, RNN_P_REV, RNN_P_RH, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U, RNN_P_UP,
   RNN_P_XP, RNN_P_XSB, RNN_P_XST, RNN_P_Z, RNN_P_ZERO, RNN_P_WQ, RNN_P_WS, RNN_P_WG, RNN_P_XQ, RNN_P_XG, RNN_P_AQ,
   RNN_P_AG, RNN_P_H0ZERO, RNN_K_MONE, RNN_K_ONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnParam,
-  rnnSigmoid4x4, rnnStoreH, rnnValid,
+  rnnSigmoid4x4, rnnSigmoidRows, rnnStoreH, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
@@ -122,8 +122,7 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
               rnnSigmoid4x4(acc, acc + 16, acc + 32, acc + 48);
             }
           } else {
-            const r1: usize = rows > 1 ? 64 : 0;
-            rnnSigmoid4x4(accs, accs + r1, accs + 2 * r1, accs + 3 * r1);
+            rnnSigmoidRows(accs, 0, rows);
           }
         }
         for (let r = 0; r < rows; r++) {
@@ -181,8 +180,7 @@ export function gru_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: us
           const hp = madd(v128.load(acc, 16), f32x4.add(v128.load(acc, 32), bh), v128.load(xq + 2 * xg));
           v128.store(acc, f32x4.add(hp, hp), 48);
         }
-        const r1: usize = rows > 1 ? 64 : 0;
-        rnnSigmoid4x4(accs + 48, accs + 48 + r1, accs + 48 + 2 * r1, accs + 48 + 3 * r1);
+        rnnSigmoidRows(accs, 48, rows);
         for (let r = 0; r < rows; r++) {
           const b = b0 + r;
           const acc = accs + (<usize>r << 6);

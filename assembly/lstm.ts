@@ -6,8 +6,8 @@ import {
   RNN_P_ACT, RNN_P_AG, RNN_P_AQ, RNN_P_AUX, RNN_P_B, RNN_P_C, RNN_P_FLIP, RNN_P_H, RNN_P_MASK,
   RNN_P_MASKMODE, RNN_P_OSB, RNN_P_OST, RNN_P_OUT, RNN_P_RACT, RNN_P_REV, RNN_P_RW, RNN_P_SEQ, RNN_P_T, RNN_P_U,
   RNN_P_UP, RNN_P_WG, RNN_P_WQ, RNN_P_WS, RNN_P_XG, RNN_P_XP, RNN_P_XQ, RNN_P_XSB, RNN_P_XST, RNN_P_ZERO,
-  RNN_P_H0ZERO, RNN_K_MONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnMaskedOut, rnnParam, rnnSigmoid4x4,
-  rnnStoreOut, rnnValid,
+  RNN_P_H0ZERO, RNN_K_MONE, RNN_K_TWO, rnnAccumRows, rnnAct4, rnnK, rnnParam, rnnSigmoid4x4,
+  rnnSigmoidRows, rnnStoreH, rnnValid,
 } from './rnn';
 import { madd } from './simd';
 
@@ -118,16 +118,8 @@ export function lstm_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, accs: u
         if (peep) o = rnnAct4(madd(po, c2, o), ract);
         const h2 = f32x4.mul(o, rnnAct4(c2, act));
         const ok = rnnValid(maskMode, mask, b, t, T);
-        if (ok) {
-          v128.store(cs + sq, c2);
-          v128.store(hNext + sq, h2);
-        } else {
-          v128.store(hNext + sq, v128.load(hPrev + sq));
-        }
-        if (writeOut) {
-          const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
-          rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
-        }
+        if (ok) v128.store(cs + sq, c2);
+        rnnStoreH(ok, h2, hPrev, hNext, sq, writeOut, outNow, outPrev, osb, b, j0, u, zero);
       }
       b0 += rows;
     }
@@ -161,19 +153,13 @@ function lstmBlockSigmoidTanh(rows: i32, b0: i32, accs: usize, cs: usize,
     if (rnnValid(maskMode, mask, b, t, T)) v128.store(cs + sq, c2);
     v128.store(acc, f32x4.add(c2, c2), 16);
   }
-  const r1: usize = rows > 1 ? 64 : 0;
-  rnnSigmoid4x4(accs + 16, accs + 16 + r1, accs + 16 + 2 * r1, accs + 16 + 3 * r1);
+  rnnSigmoidRows(accs, 16, rows);
   for (let r = 0; r < rows; r++) {
     const b = b0 + r;
     const acc = accs + (<usize>r << 6);
     const sq = <usize>b * rowBytes + (<usize>q << 4);
     const h2 = f32x4.mul(v128.load(acc, 48), madd(v128.load(acc, 16), rnnK(RNN_K_TWO), rnnK(RNN_K_MONE)));
-    const ok = rnnValid(maskMode, mask, b, t, T);
-    v128.store(hNext + sq, ok ? h2 : v128.load(hPrev + sq));
-    if (writeOut) {
-      const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
-      rnnStoreOut(outNow + <usize>b * osb, j0, u, rnnMaskedOut(ok, h2, zero, prow, j0, u));
-    }
+    rnnStoreH(rnnValid(maskMode, mask, b, t, T), h2, hPrev, hNext, sq, writeOut, outNow, outPrev, osb, b, j0, u, zero);
   }
 }
 

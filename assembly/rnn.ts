@@ -182,6 +182,15 @@ export function rnnSigmoid4x4(p0: usize, p1: usize, p2: usize, p3: usize): void 
   v128.store(p3, f32x4.div(c, y3));
 }
 
+/** In place, the sigmoid of the v128 at byte `slot` of a block's rows (4, 64 bytes apart; 1: its pointer repeats). */
+// @ts-ignore: decorator
+@inline
+export function rnnSigmoidRows(accs: usize, slot: usize, rows: i32): void {
+  const r1: usize = rows > 1 ? 64 : 0;
+  const p = accs + slot;
+  rnnSigmoid4x4(p, p + r1, p + 2 * r1, p + 3 * r1);
+}
+
 /** tanh from e^(-2|x|) (never overflows), sign put back: |error| ~1e-7 absolute. */
 // @ts-ignore: decorator
 @inline
@@ -624,15 +633,10 @@ export function simple_rnn_step_f32_simd(p: usize, s: i32, rb0: i32, rb1: i32, a
         const xq = xp + <usize>b * xsb + <usize>q * xqs;
         const acc = accs + (<usize>r << 6);
         const hq = (<usize>b * rowBytes) + (<usize>q << 6);
-        const orow = outNow + <usize>b * osb;
-        const prow: usize = outPrev ? outPrev + <usize>b * osb : 0;
         for (let v = 0; v < 4; v++) {
           const o = <usize>v << 4;
-          const j0 = (q << 4) + (v << 2);
-          const hOld = v128.load(hPrev + hq + o);
           const hNew = rnnAct4(f32x4.add(v128.load(acc + o), v128.load(xq + o)), act);
-          v128.store(hNext + hq + o, ok ? hNew : hOld);
-          if (writeOut) rnnStoreOut(orow, j0, u, rnnMaskedOut(ok, hNew, zero, prow, j0, u));
+          rnnStoreH(ok, hNew, hPrev, hNext, hq + o, writeOut, outNow, outPrev, osb, b, (q << 4) + (v << 2), u, zero);
         }
       }
       b0 += rows;
