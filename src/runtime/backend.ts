@@ -12,6 +12,8 @@ export interface BackendStats {
   pipelines: number;
   /** Queue submits so far (webgpu), kernel calls (others). */
   submits: number;
+  /** Bind groups created so far (webgpu: cached groups are reused, so a repeated run creates none). */
+  bindGroups?: number;
 }
 
 export interface Backend<S = unknown> {

@@ -73,6 +73,35 @@ describe('webgpu scheduling', () => {
     e.dispose();
   });
 
+  it('reuses bind groups for the same pipeline and buffers, and binds other buffers afresh', async () => {
+    const e = await createEngine({ backend: 'webgpu', ...quiet });
+    const a = seededUniform(5, 64);
+    const b = seededUniform(6, 64);
+    const ta = e.tensor(a, [64]);
+    const tb = e.tensor(b, [64]);
+    const sum = (x: Float32Array, y: Float32Array) => Array.from(x, (v, i) => Math.fround(v + y[i]!));
+    // Warm: the pools settle on their buffers (outputs and uniforms come back from the pool in the same order).
+    for (let i = 0; i < 2; i++) {
+      const r = add(e, ta, tb);
+      expect(Array.from(await r.data())).toEqual(sum(a, b));
+      r.dispose();
+    }
+    const made = e.stats().bindGroups!;
+    const r1 = add(e, ta, tb);
+    expect(Array.from(await r1.data())).toEqual(sum(a, b));
+    expect(e.stats().bindGroups).toBe(made);
+    // Same pipeline, inputs swapped and one new: new groups, and each result is its own.
+    const c = seededUniform(7, 64);
+    const tc = e.tensor(c, [64]);
+    const r2 = add(e, tc, ta);
+    const r3 = add(e, tb, tc);
+    expect(Array.from(await r2.data())).toEqual(sum(c, a));
+    expect(Array.from(await r3.data())).toEqual(sum(b, c));
+    expect(e.stats().bindGroups!).toBeGreaterThan(made);
+    [ta, tb, tc, r1, r2, r3].forEach((t) => t.dispose());
+    e.dispose();
+  });
+
   it('submits a long chain in batches of 4 dispatches while recording, with the same result', async () => {
     const e = await createEngine({ backend: 'webgpu', ...quiet });
     const a = seededUniform(3, 64);

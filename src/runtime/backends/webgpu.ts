@@ -35,6 +35,23 @@ const READBACK = 0x01 | 0x08; // MAP_READ | COPY_DST
  * unchanged within noise.
  */
 const FLUSH_DISPATCHES = 4;
+/**
+ * Node (dawn.node) settles GPU promises only when JS polls it, and it polls from a setImmediate loop: awaiting a
+ * readback spins the main thread at 100% of a core. A software Vulkan (lavapipe) runs its shaders on those same
+ * cores, so the spin took half of a 2-core machine from the GPU. Instead the main thread sleeps WAIT_SLICE_MS
+ * between polls (0.05-0.1 ms polled too often, 0.3-0.5 ms added latency). bench/networks.mjs ours-webgpu on
+ * lavapipe (2 cores), median ms, spinning -> sleeping (with MAX_BIND_GROUPS): FaceLandmark68Net 9.3 -> 7.2-7.6,
+ * TinyFaceDetector 416 forward 40 -> 25, FaceRecognitionNet 150 61 -> 36. Browsers settle these promises
+ * themselves: there the wait is a plain await.
+ */
+const WAIT_SLICE_MS = 0.2;
+/**
+ * Bind groups kept for reuse (least recently used dropped first). createBindGroup took ~23 us of the main thread
+ * per dispatch through dawn.node; a network run again on pooled buffers binds the same buffers again (the uniform
+ * buffers too: the pool hands them out in a repeating order). FaceLandmark68Net on lavapipe: recording 2.4 -> 1.3
+ * ms per forward, forward 8.1 -> 7.2 ms (median).
+ */
+const MAX_BIND_GROUPS = 1024;
 const IMAGE_TEXTURE = 0x04 | 0x02 | 0x10; // TEXTURE_BINDING | COPY_DST | RENDER_ATTACHMENT (copyExternalImageToTexture)
 const MAX_WG = 65535;
 
@@ -43,6 +60,35 @@ export interface RgbaPixels {
   width: number;
   height: number;
   data: Uint8Array | Uint8ClampedArray;
+}
+
+type SetImmediate = (cb: () => void) => unknown;
+const nodeImmediate = (globalThis as { setImmediate?: SetImmediate }).setImmediate;
+const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+/** Node's main thread may block in Atomics.wait (browsers' may not); null where the wait is a plain await. */
+const sleeper = isNode && nodeImmediate && typeof SharedArrayBuffer !== 'undefined' ? canSleep(new Int32Array(new SharedArrayBuffer(4))) : null;
+
+/** `cell` where this thread may block in Atomics.wait (not, e.g., an Electron renderer's main thread), else null. */
+function canSleep(cell: Int32Array): Int32Array | null {
+  try {
+    Atomics.wait(cell, 0, 1, 0); // the cell holds 0: returns 'not-equal' at once where waiting is allowed
+    return cell;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves (or rejects) with `p`; in Node, sleeps between dawn.node's polls instead of spinning (WAIT_SLICE_MS). */
+async function settle<T>(p: Promise<T>): Promise<T> {
+  if (!sleeper) return p;
+  let done = false;
+  const flag = () => void (done = true);
+  p.then(flag, flag);
+  while (!done) {
+    Atomics.wait(sleeper, 0, 0, WAIT_SLICE_MS);
+    await new Promise<void>((r) => nodeImmediate!(r));
+  }
+  return p;
 }
 
 /** Rounds a byte size up to the pool's bucket (256 B steps): buffers of similar size share a bucket. */
@@ -112,12 +158,21 @@ export class WebGpuBackend implements Backend<GpuStorage> {
   private pipelines = new Map<string, GPUComputePipeline>();
   /** Each pipeline's bind group layout (getBindGroupLayout makes a new wrapper object per call). */
   private layouts = new Map<GPUComputePipeline, GPUBindGroupLayout>();
+  /**
+   * Bind groups by pipeline and buffers (see MAX_BIND_GROUPS). Pooled buffers are only destroyed on dispose, so
+   * a cached group never refers to a destroyed buffer.
+   */
+  private groups = new Map<string, GPUBindGroup>();
+  /** Small ids for pipelines and buffers, for the bind group keys. */
+  private ids = new WeakMap<object, number>();
+  private nextId = 1;
   private modules = new Map<string, GPUShaderModule>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   /** Buffers released or used as uniforms while work is recorded: back to the pool after the submit. */
   private afterSubmit: Array<[BufferPool, GPUBuffer]> = [];
   private submits = 0;
+  private bindGroupsMade = 0;
   /** Dispatches recorded since the last submit (see FLUSH_DISPATCHES). */
   private pendingDispatches = 0;
   private errors: string[] = [];
@@ -273,27 +328,55 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     return this.encoder;
   }
 
+  private objectId(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.nextId++));
+    return id;
+  }
+
   /** Records one dispatch into the pending command encoder. */
   dispatch(spec: DispatchSpec): void {
     this.checkAlive();
     const pipeline = this.pipeline(spec.shader, spec.entryPoint ?? 'main', spec.constants);
-    const entries: GPUBindGroupEntry[] = spec.bindings.map((s, i) => ({ binding: i, resource: { buffer: s.buffer } }));
-    for (const t of spec.textures ?? []) entries.push({ binding: entries.length, resource: t.createView() });
+    let ub: GPUBuffer | undefined;
+    let ubSize = 0;
     if (spec.uniforms) {
       const src = spec.uniforms;
       const bytes = src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-      const ub = this.uniformPool.acquire(bytes.byteLength);
+      ub = this.uniformPool.acquire(bytes.byteLength);
       // Each dispatch gets its own uniform buffer; it returns to the pool only after the submit.
       this.device.queue.writeBuffer(ub, 0, bytes as Uint8Array<ArrayBuffer>);
       this.afterSubmit.push([this.uniformPool, ub]);
-      entries.push({ binding: entries.length, resource: { buffer: ub, size: Math.ceil(bytes.byteLength / 16) * 16 } });
+      ubSize = Math.ceil(bytes.byteLength / 16) * 16;
     }
-    let layout = this.layouts.get(pipeline);
-    if (!layout) {
-      layout = pipeline.getBindGroupLayout(0);
-      this.layouts.set(pipeline, layout);
+    // Bind groups are cached by pipeline and buffers (not for textures: their views are made per dispatch).
+    let key: string | undefined;
+    if (!spec.textures?.length) {
+      key = String(this.objectId(pipeline));
+      for (const b of spec.bindings) key += `,${this.objectId(b.buffer)}`;
+      if (ub) key += `|${this.objectId(ub)}:${ubSize}`;
     }
-    const group = this.device.createBindGroup({ layout, entries });
+    let group = key === undefined ? undefined : this.groups.get(key);
+    if (group) {
+      // Most recently used last: the oldest entry is the first evicted.
+      this.groups.delete(key!);
+      this.groups.set(key!, group);
+    } else {
+      const entries: GPUBindGroupEntry[] = spec.bindings.map((s, i) => ({ binding: i, resource: { buffer: s.buffer } }));
+      for (const t of spec.textures ?? []) entries.push({ binding: entries.length, resource: t.createView() });
+      if (ub) entries.push({ binding: entries.length, resource: { buffer: ub, size: ubSize } });
+      let layout = this.layouts.get(pipeline);
+      if (!layout) {
+        layout = pipeline.getBindGroupLayout(0);
+        this.layouts.set(pipeline, layout);
+      }
+      group = this.device.createBindGroup({ layout, entries });
+      this.bindGroupsMade++;
+      if (key !== undefined) {
+        if (this.groups.size >= MAX_BIND_GROUPS) this.groups.delete(this.groups.keys().next().value!);
+        this.groups.set(key, group);
+      }
+    }
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, group);
@@ -333,7 +416,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.commandEncoder().copyBufferToBuffer(s.buffer, 0, staging, 0, size * 4);
     this.flush();
     try {
-      await staging.mapAsync(1 /* GPUMapMode.READ */, 0, size * 4);
+      await settle(staging.mapAsync(1 /* GPUMapMode.READ */, 0, size * 4));
     } catch (e) {
       // A destroyed device rejects the map before `device.lost` has settled: give it a moment to say so.
       if (!this.lost) await Promise.race([this.device.lost, new Promise((r) => setTimeout(r, 50))]);
@@ -364,6 +447,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
       bytes: p.bytes + this.uniformPool.bytes + this.readPool.bytes,
       pipelines: this.pipelines.size,
       submits: this.submits,
+      bindGroups: this.bindGroupsMade,
     };
   }
 
@@ -380,6 +464,7 @@ export class WebGpuBackend implements Backend<GpuStorage> {
     this.texturesAfterSubmit = [];
     this.pipelines.clear();
     this.layouts.clear();
+    this.groups.clear();
     this.modules.clear();
     this.device.destroy();
   }
