@@ -27,3 +27,4 @@ export * from './warp_affine';
 export * from './attention_pool';
 export * from './conv2d_grad';
 export * from './multibox_loss';
+export * from './winograd';

@@ -5,28 +5,34 @@ import { conv2d, createEngine, type Engine } from '../../src/index.node.js';
 import { WasmBackend, type WasmStorage } from '../../src/runtime/backends/wasm.js';
 import { seededUniform } from '../support/random.js';
 
-const X = [1, 6, 7, 8];
-const F = [3, 3, 8, 12];
 const ATTRS = { padding: 'same' as const };
+// The direct kernel's packed filter (8 input channels) and the Winograd path's transformed one (3x3 stride 1,
+// 16 channels in and out), each with the kernel that builds it.
+const CASES = [
+  { path: 'direct', X: [1, 6, 7, 8], F: [3, 3, 8, 12], pack: 'conv2d_pack_filter' },
+  { path: 'winograd', X: [1, 6, 7, 16], F: [3, 3, 16, 16], pack: 'conv2d_winograd_f2x3_pack_filter' },
+];
 
-describe.each([1, 2])('wasm conv2d packed-filter cache, %i thread(s)', (threads) => {
+describe.each(CASES.flatMap((c) => [1, 2].map((threads) => ({ ...c, threads }))))('wasm conv2d $path packed-filter cache, $threads thread(s)', ({ X, F, pack, threads }) => {
   let e: Engine;
   let be: WasmBackend;
   let packs: () => number;
+  const nx = X.reduce((a, b) => a * b, 1);
+  const nf = F.reduce((a, b) => a * b, 1);
 
   beforeAll(async () => {
     e = await createEngine({ backend: 'wasm', threads, log: null });
     be = e.backend as WasmBackend;
     const spy = vi.spyOn(be, 'call');
-    packs = () => spy.mock.calls.filter((c) => c[0] === 'conv2d_pack_filter').length;
+    packs = () => spy.mock.calls.filter((c) => c[0] === pack).length;
   });
   afterAll(() => e.dispose());
 
   it('1,000 calls on the same weights pack once, give identical results, and release frees the packed copy', async () => {
-    const x = e.tensor(seededUniform(1, 336), X);
+    const x = e.tensor(seededUniform(1, nx), X);
     const base = e.stats();
     const before = packs();
-    const f = e.tensor(seededUniform(2, 864, -0.5, 0.5), F);
+    const f = e.tensor(seededUniform(2, nf, -0.5, 0.5), F);
     const first = conv2d(e, x, f, ATTRS);
     const want = await first.data();
     first.dispose();
@@ -46,11 +52,11 @@ describe.each([1, 2])('wasm conv2d packed-filter cache, %i thread(s)', (threads)
   });
 
   it('a new filter in a released filter\'s memory is packed afresh', async () => {
-    const x = e.tensor(seededUniform(3, 336), X);
+    const x = e.tensor(seededUniform(3, nx), X);
     const results: Float32Array[] = [];
     const ptrs: number[] = [];
     for (const seed of [10, 11]) {
-      const f = e.tensor(seededUniform(seed, 864, -0.5, 0.5), F);
+      const f = e.tensor(seededUniform(seed, nf, -0.5, 0.5), F);
       ptrs.push((f.storage as WasmStorage).ptr);
       const y = conv2d(e, x, f, ATTRS);
       results.push(await y.data());
@@ -61,16 +67,16 @@ describe.each([1, 2])('wasm conv2d packed-filter cache, %i thread(s)', (threads)
     expect(results[1]).not.toEqual(results[0]);
     // ... and equals a run with the second filter on a fresh engine.
     const fresh = await createEngine({ backend: 'wasm', threads, log: null });
-    const y = conv2d(fresh, fresh.tensor(seededUniform(3, 336), X), fresh.tensor(seededUniform(11, 864, -0.5, 0.5), F), ATTRS);
+    const y = conv2d(fresh, fresh.tensor(seededUniform(3, nx), X), fresh.tensor(seededUniform(11, nf, -0.5, 0.5), F), ATTRS);
     expect(results[1]).toEqual(await y.data());
     fresh.dispose();
     x.dispose();
   });
 
   it('invalidate() after an in-place write repacks', async () => {
-    const x = e.tensor(seededUniform(4, 336), X);
-    const f = e.tensor(seededUniform(20, 864, -0.5, 0.5), F);
-    const g = e.tensor(seededUniform(21, 864, -0.5, 0.5), F);
+    const x = e.tensor(seededUniform(4, nx), X);
+    const f = e.tensor(seededUniform(20, nf, -0.5, 0.5), F);
+    const g = e.tensor(seededUniform(21, nf, -0.5, 0.5), F);
     const yg = conv2d(e, x, g, ATTRS);
     const wantG = await yg.data();
     const y0 = conv2d(e, x, f, ATTRS);
@@ -78,7 +84,7 @@ describe.each([1, 2])('wasm conv2d packed-filter cache, %i thread(s)', (threads)
     const before = packs();
     // Write g's weights into f's storage in place, as an optimiser step would, and say so.
     const fs = f.storage as WasmStorage;
-    be.f32(fs.ptr, 864).set(seededUniform(21, 864, -0.5, 0.5));
+    be.f32(fs.ptr, nf).set(seededUniform(21, nf, -0.5, 0.5));
     be.invalidate(fs);
     const y1 = conv2d(e, x, f, ATTRS);
     expect(await y1.data()).toEqual(wantG);

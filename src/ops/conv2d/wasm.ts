@@ -126,6 +126,10 @@ function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['
     });
     return;
   }
+  if (useWinograd(a)) {
+    winograd(be, inputs, output, a);
+    return;
+  }
   const minRows = Math.ceil(MIN_CHUNK_MACS / (a.ow * macsPerPixel));
   const pk = packedFilter(be, f!, a).ptr;
   // Dense block: P_RES at 27, after the (unused here) pool fields.
@@ -144,6 +148,61 @@ function convInto(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['
       const chunks = chunkCount(rows, be.threads, minRows);
       be.parallel('conv2d_f32_nhwc_4x8_simd', rows, minRows, (first, count) => [...run, first, first + count, 0, a.ow], chunks);
     }
+  });
+}
+
+/**
+ * 3x3 stride-1 dense convs with enough channels run as Winograd F(2x2, 3x3) (16 multiplies per 2x2 tile and
+ * channel pair instead of 36; one thread: 1.3x the direct kernel's speed at 16->16 on 40x40, 1.7-1.9x at
+ * FaceRecognitionNet's 32 to 256 channels). Its transforms cost O(cin + cout) per tile, so fewer channels stay on
+ * the direct kernel. Channels in whole vectors of 4.
+ */
+function useWinograd(a: Conv2dNorm): boolean {
+  return a.kh === 3 && a.kw === 3 && a.sh === 1 && a.sw === 1 && a.dh === 1 && a.dw === 1 && a.groups === 1 &&
+    a.cin >= 16 && a.cout >= 16 && a.cin % 4 === 0 && a.cout % 4 === 0 && a.oh >= 4 && a.ow >= 4;
+}
+
+/** Bytes of one block's V and M scratch the Winograd kernel aims at (stays in L2 between the three passes). */
+const WINOGRAD_BLOCK_BYTES = 256 << 10;
+
+/** The filter transformed (U = G g G^T) and packed for conv2d_winograd_f2x3_simd, cached as packedFilter. */
+function winogradFilter(be: WasmBackend, f: WasmStorage, a: Conv2dNorm): WasmStorage {
+  return be.derived(f, `conv2d-winograd-f2x3:${a.cin},${a.cout}`, () => {
+    const u = be.alloc(be.call('conv2d_winograd_f2x3_packed_size', a.cin, a.cout));
+    try {
+      be.call('conv2d_winograd_f2x3_pack_filter', f.ptr, u.ptr, a.cin, a.cout);
+    } catch (e) {
+      be.release(u);
+      throw e;
+    }
+    return u;
+  });
+}
+
+/**
+ * Threads split rows of 2x2 output tiles (n * ceil(oh / 2)); each chunk transforms and multiplies its tiles in
+ * blocks of rows in its own scratch. Every tile runs the same operations whatever the split: bit-identical
+ * results for any thread count.
+ */
+function winograd(be: WasmBackend, inputs: KernelArgs<WasmStorage, Conv2dNorm>['inputs'], output: WasmStorage, a: Conv2dNorm): void {
+  const [x, f, bias, scale, shift, prelu, res] = inputs;
+  const th = Math.ceil(a.oh / 2), tw = Math.ceil(a.ow / 2);
+  const rows = a.n * th;
+  const rowFloats = 16 * tw * (a.cin + a.cout);
+  const block = Math.max(1, Math.min(rows, Math.floor(WINOGRAD_BLOCK_BYTES / (4 * rowFloats))));
+  const minRows = Math.ceil(MIN_CHUNK_MACS / (tw * 16 * a.cin * a.cout));
+  const chunks = chunkCount(rows, be.threads, minRows);
+  const slot = block * rowFloats;
+  const u = winogradFilter(be, f!, a).ptr;
+  const params = [a.h, a.w, a.cin, a.oh, a.ow, a.cout, a.padT, a.padL, a.code, th, tw, block];
+  // A scratch slot per chunk (threads claim chunks as they go); one thread runs all rows in one call.
+  const slots = be.threads > 1 ? Math.max(chunks, be.threads) : 1;
+  be.withScratch([params.length, a.cin, slot * slots], (p, zero, scratch) => {
+    writeI32(be, p, params);
+    be.f32(zero!, a.cin).fill(0);
+    const run = [x!.ptr, u, output.ptr, p, bias?.ptr ?? 0, scale?.ptr ?? 0, shift?.ptr ?? 0, prelu?.ptr ?? 0, a.alpha, res?.ptr ?? 0];
+    let next = 0;
+    be.parallel('conv2d_winograd_f2x3_simd', rows, minRows, (first, count) => [...run, first, first + count, scratch! + 4 * slot * next++, zero!], chunks);
   });
 }
 

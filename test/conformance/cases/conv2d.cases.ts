@@ -186,6 +186,23 @@ export const conv2dCases: OpCase[] = [
   conv('residual 1x1 cout 10 (scalar paths), prelu, batch 2', [2, 5, 6, 8], [1, 1, 8, 10], { activation: 'prelu' }, { prelu: true, residual: [2, 5, 6, 10] }),
   conv('residual depthwise 3x3 C=16 with inputRelu', [1, 6, 13, 16], [3, 3, 1, 16], { groups: 16, padding: 'same', inputRelu: true }, { residual: [1, 6, 13, 16] }),
   conv('residual depthwise C=6, stride 2, sigmoid', [1, 7, 8, 6], [3, 3, 1, 6], { groups: 6, strides: 2, padding: 'same', activation: 'sigmoid' }, { bias: true, residual: [1, 4, 4, 6] }),
+  // Winograd F(2x2, 3x3) on wasm (3x3 stride 1, cin and cout >= 16 in vectors of 4, output >= 4x4): odd maps
+  // (clipped tiles), 'same', 'valid' and uneven pads (zero taps past the image), batches, channel counts that are
+  // not multiples of the GEMM's 16-column panels, several blocks of tile rows, every epilogue input.
+  conv('winograd 3x3 same 20->24 on 9x11 (odd map), bias', [1, 9, 11, 20], [3, 3, 20, 24], { padding: 'same' }, { bias: true }),
+  conv('winograd 3x3 valid 16->20 batch 2 on 10x9, bn + relu', [2, 10, 9, 16], [3, 3, 16, 20], { activation: 'relu' }, { bias: true, scale: true, shift: true }),
+  conv('winograd 3x3 same 32->32 batch 3 on 8x8, bn + residual + relu', [3, 8, 8, 32], [3, 3, 32, 32], { padding: 'same', activation: 'relu' },
+    { bias: true, scale: true, shift: true, residual: [3, 8, 8, 32] }),
+  conv('winograd 3x3 pads [0, 2, 1, 0] 16->36 on 7x6, residual + prelu', [1, 7, 6, 16], [3, 3, 16, 36], { padding: [0, 2, 1, 0], activation: 'prelu' },
+    { prelu: true, residual: [1, 7, 5, 36] }),
+  conv('winograd 3x3 same 28->16 batch 2 on 5x5, shift + leakyRelu', [2, 5, 5, 28], [3, 3, 28, 16], { padding: 'same', activation: 'leakyRelu', alpha: 0.2 }, { shift: true }),
+  conv('winograd 3x3 valid 24->20 on 7x6, relu6', [1, 7, 6, 24], [3, 3, 24, 20], { activation: 'relu6' }, { bias: true }),
+  conv('winograd 3x3 same 16->16 on 5x4, scale, sigmoid', [1, 5, 4, 16], [3, 3, 16, 16], { padding: 'same', activation: 'sigmoid' }, { scale: true }),
+  conv('winograd 3x3 same 20->20 on 6x7, tanh', [1, 6, 7, 20], [3, 3, 20, 20], { padding: 'same', activation: 'tanh' }, { bias: true }),
+  conv('winograd 3x3 same 32->32 batch 2 on 36x35 (several row blocks), residual + relu', [2, 36, 35, 32], [3, 3, 32, 32], { padding: 'same', activation: 'relu' },
+    { bias: true, residual: [2, 36, 35, 32] }),
+  conv('winograd 3x3 same 128->128 on 9x9 (FaceRecognitionNet block), bn + relu', [1, 9, 9, 128], [3, 3, 128, 128], { padding: 'same', activation: 'relu' },
+    { bias: true, scale: true, shift: true }),
   // 1x1 stride-1 depthwise (wasm: one flat SIMD pass with per-lane tables, a period of 4 pixels when C % 4 != 0):
   // the landmark net's input normalisation, a tail shorter than a period, every epilogue input.
   conv('depthwise 1x1 C=3 on 7x9, bias + bn scale (input normalisation)', [1, 7, 9, 3], [1, 1, 1, 3], { groups: 3 }, { bias: true, scale: true }),
