@@ -1,5 +1,6 @@
 import { KernelError } from '../errors.js';
 import type { WorkerLike } from '../platform.js';
+import { canBlock } from '../atomics.js';
 
 // A pthreadpool-style pool for the wasm backend: every worker instantiates the same multi-threaded kernel module
 // on the same shared memory. A parallel call publishes a job (kernel, argument lists of its chunks) and the
@@ -96,16 +97,6 @@ listen(async (msg) => {
   }
 });
 `;
-
-/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
-function canBlock(): boolean {
-  try {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export class WasmThreadPool {
   private readonly c: Int32Array;

@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import type { Backend, BackendStats } from '../backend.js';
 import { DeviceLostError, KernelError } from '../errors.js';
+import { canBlock } from '../atomics.js';
 
 /** A tensor's storage on the GPU: a pooled storage buffer holding at least `size` f32. */
 export interface GpuStorage {
@@ -65,18 +66,8 @@ export interface RgbaPixels {
 type SetImmediate = (cb: () => void) => unknown;
 const nodeImmediate = (globalThis as { setImmediate?: SetImmediate }).setImmediate;
 const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-/** Node's main thread may block in Atomics.wait (browsers' may not); null where the wait is a plain await. */
-const sleeper = isNode && nodeImmediate && typeof SharedArrayBuffer !== 'undefined' ? canSleep(new Int32Array(new SharedArrayBuffer(4))) : null;
-
-/** `cell` where this thread may block in Atomics.wait (not, e.g., an Electron renderer's main thread), else null. */
-function canSleep(cell: Int32Array): Int32Array | null {
-  try {
-    Atomics.wait(cell, 0, 1, 0); // the cell holds 0: returns 'not-equal' at once where waiting is allowed
-    return cell;
-  } catch {
-    return null;
-  }
-}
+/** A cell to sleep on where this Node thread may block in Atomics.wait; null where the wait is a plain await. */
+const sleeper = isNode && nodeImmediate && canBlock() ? new Int32Array(new SharedArrayBuffer(4)) : null;
 
 /** Resolves (or rejects) with `p`; in Node, sleeps between dawn.node's polls instead of spinning (WAIT_SLICE_MS). */
 async function settle<T>(p: Promise<T>): Promise<T> {
