@@ -92,3 +92,32 @@ describe.each(CASES.flatMap((c) => [1, 2].map((threads) => ({ ...c, threads })))
     [x, f, g, yg, y0, y1].forEach((t) => t.dispose());
   });
 });
+
+describe('WasmBackend.derived', () => {
+  it('makes a copy once per source version, and a fill that throws leaves nothing allocated', async () => {
+    const e = await createEngine({ backend: 'wasm', threads: 1, log: null });
+    const be = e.backend as WasmBackend;
+    const src = e.tensor(seededUniform(5, 8), [8]);
+    const s = src.storage as WasmStorage;
+    const base = e.stats().allocations;
+    expect(() => be.derived(s, 'boom', 4, () => { throw new Error('fill failed'); })).toThrow('fill failed');
+    expect(e.stats().allocations).toBe(base);
+    let fills = 0;
+    const make = () => be.derived(s, 'double', () => 8, (ptr) => {
+      fills++;
+      be.f32(ptr, 8).set(be.f32(s.ptr, 8).map((v) => 2 * v));
+    });
+    const d = make();
+    expect(make()).toBe(d);
+    expect(fills).toBe(1);
+    expect(Array.from(be.f32(d.ptr, 8))).toEqual(Array.from(seededUniform(5, 8), (v) => Math.fround(2 * v)));
+    expect(e.stats().allocations).toBe(base + 1);
+    be.invalidate(s);
+    expect(e.stats().allocations).toBe(base);
+    make();
+    expect(fills).toBe(2);
+    src.dispose();
+    expect(e.stats().allocations).toBe(base - 1);
+    e.dispose();
+  });
+});

@@ -15,10 +15,8 @@ const geomArgs = (g: ConvGeom) => [g.h, g.w, g.cin, g.oh, g.ow, g.kh, g.kw, g.sh
  */
 function flippedFilter(be: WasmBackend, W: WasmStorage, g: ConvGeom): WasmStorage {
   const tap = g.cin * g.cout;
-  return be.derived(W, `conv2d-grad-flip:${g.kh},${g.kw},${g.cin},${g.cout}`, () => {
-    const out = be.alloc(g.kh * g.kw * tap);
-    for (let t = 0; t < g.kh * g.kw; t++) be.call('transpose_f32', W.ptr + (g.kh * g.kw - 1 - t) * tap * 4, g.cin, g.cout, out.ptr + t * tap * 4);
-    return out;
+  return be.derived(W, `conv2d-grad-flip:${g.kh},${g.kw},${g.cin},${g.cout}`, g.kh * g.kw * tap, (out) => {
+    for (let t = 0; t < g.kh * g.kw; t++) be.call('transpose_f32', W.ptr + (g.kh * g.kw - 1 - t) * tap * 4, g.cin, g.cout, out + t * tap * 4);
   });
 }
 

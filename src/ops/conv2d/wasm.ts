@@ -44,16 +44,8 @@ function paramList(a: Conv2dNorm, flat: boolean): number[] {
  */
 function packedFilter(be: WasmBackend, f: WasmStorage, a: Conv2dNorm): WasmStorage {
   const dims = [a.kh, a.kw, a.cinG, a.cout, a.groups] as const;
-  return be.derived(f, `conv2d-pack-4x8:${dims.join(',')}`, () => {
-    const pk = be.alloc(be.call('conv2d_packed_size', ...dims));
-    try {
-      be.call('conv2d_pack_filter', f.ptr, pk.ptr, ...dims);
-    } catch (e) {
-      be.release(pk);
-      throw e;
-    }
-    return pk;
-  });
+  return be.derived(f, `conv2d-pack-4x8:${dims.join(',')}`, () => be.call('conv2d_packed_size', ...dims), (pk) =>
+    be.call('conv2d_pack_filter', f.ptr, pk, ...dims));
 }
 
 /**
@@ -167,16 +159,8 @@ const WINOGRAD_BLOCK_BYTES = 256 << 10;
 
 /** The filter transformed (U = G g G^T) and packed for conv2d_winograd_f2x3_simd, cached as packedFilter. */
 function winogradFilter(be: WasmBackend, f: WasmStorage, a: Conv2dNorm): WasmStorage {
-  return be.derived(f, `conv2d-winograd-f2x3:${a.cin},${a.cout}`, () => {
-    const u = be.alloc(be.call('conv2d_winograd_f2x3_packed_size', a.cin, a.cout));
-    try {
-      be.call('conv2d_winograd_f2x3_pack_filter', f.ptr, u.ptr, a.cin, a.cout);
-    } catch (e) {
-      be.release(u);
-      throw e;
-    }
-    return u;
-  });
+  return be.derived(f, `conv2d-winograd-f2x3:${a.cin},${a.cout}`, () => be.call('conv2d_winograd_f2x3_packed_size', a.cin, a.cout), (u) =>
+    be.call('conv2d_winograd_f2x3_pack_filter', f.ptr, u, a.cin, a.cout));
 }
 
 /**

@@ -16,24 +16,10 @@ const P = {
 const SEQ_KERNEL = { lstm: 'lstm_seq_f32_simd', gru: 'gru_seq_f32_simd', simpleRnn: 'simple_rnn_seq_f32_simd' } as const;
 const MERGE_CODE = { sum: 1, mul: 2, ave: 3 } as const;
 
-/** Builds a derived copy of `src` with `pack(dst)`, freeing it if packing throws. */
-function derive(be: WasmBackend, src: WasmStorage, key: string, size: number, pack: (dst: number) => void): number {
-  return be.derived(src, key, () => {
-    const d = be.alloc(size);
-    try {
-      pack(d.ptr);
-    } catch (e) {
-      be.release(d);
-      throw e;
-    }
-    return d;
-  }).ptr;
-}
-
 /** R as unit-block panels (rnn_pack_panels_f32), packed once per weight storage and content version. */
 function packedPanels(be: WasmBackend, r: WasmStorage, u: number, G: number, UB: number): number {
   const up = Math.ceil(u / UB) * UB;
-  return derive(be, r, `rnn-panels:${u},${G},${UB}`, u * G * up, (dst) => be.call('rnn_pack_panels_f32', r.ptr, u, u, G, UB, dst));
+  return be.derived(r, `rnn-panels:${u},${G},${UB}`, u * G * up, (dst) => be.call('rnn_pack_panels_f32', r.ptr, u, u, G, UB, dst)).ptr;
 }
 
 /**
@@ -41,7 +27,7 @@ function packedPanels(be: WasmBackend, r: WasmStorage, u: number, G: number, UB:
  * packed once per weight storage (the matmul op repacks its B on every call: constant weights need not).
  */
 function cachedGemm(be: WasmBackend, x: number, rows: number, F: number, w: WasmStorage, bias: WasmStorage | undefined, out: number, n: number): void {
-  const panels = derive(be, w, `rnn-gemm-x16:${F},${n}`, Math.ceil(n / 16) * 16 * F, (dst) => be.call('gemm_f32_pack_b_x16', w.ptr, F, n, 0, dst));
+  const panels = be.derived(w, `rnn-gemm-x16:${F},${n}`, Math.ceil(n / 16) * 16 * F, (dst) => be.call('gemm_f32_pack_b_x16', w.ptr, F, n, 0, dst)).ptr;
   const blocks = Math.ceil(rows / 4);
   be.parallel('gemm_f32_2x16_simd', blocks, Math.max(1, Math.ceil(4096 / Math.max(1, (n * F) / 64))), (first, count) => {
     const r0 = first * 4;

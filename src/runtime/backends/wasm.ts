@@ -146,12 +146,12 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   /**
-   * A copy derived from `source`'s contents (a packed filter, say), built once by `build` (which allocates it
-   * with `alloc`) and cached per source storage, `key` (what was derived, and from which shape) and the source's
-   * content version. It lives until the source is released or `invalidate(source)` is called; the caller never
-   * frees it.
+   * A copy derived from `source`'s contents (a packed filter, say): `size` floats (or a function giving it, asked
+   * only when the copy is made) written once by `fill(ptr)` and cached per source storage, `key` (what was derived, and from which shape) and the source's content version.
+   * It lives until the source is released or `invalidate(source)` is called; the caller never frees it (a fill
+   * that throws frees its block).
    */
-  derived(source: WasmStorage, key: string, build: () => WasmStorage): WasmStorage {
+  derived(source: WasmStorage, key: string, size: number | (() => number), fill: (ptr: number) => void): WasmStorage {
     // Only storage this backend allocated is released through release(), which is what drops the copies.
     if (!this.live.has(source.ptr)) throw new KernelError('wasm: derived() needs a live storage of this backend');
     let c = this.derivedCache.get(source.ptr);
@@ -159,7 +159,13 @@ export class WasmBackend implements Backend<WasmStorage> {
     const k = `${c.version}|${key}`;
     let d = c.entries.get(k);
     if (!d) {
-      d = build();
+      d = this.alloc(typeof size === 'number' ? size : size());
+      try {
+        fill(d.ptr);
+      } catch (e) {
+        this.release(d);
+        throw e;
+      }
       c.entries.set(k, d);
     }
     return d;
