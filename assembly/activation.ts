@@ -32,6 +32,22 @@ export function activate4(v: v128, act: i32, alpha: v128): v128 {
 }
 
 /**
+ * A conv's fused epilogue on 4 channels at byte offset k of the per-channel extras: act((((v + bias) * scale) +
+ * shift) + residual). Each extra is optional (0); res is the residual's address for these 4 lanes; the slope is
+ * prelu's (per channel) or alpha.
+ */
+// @ts-ignore: decorator
+@inline
+export function epilogue4(v0: v128, k: usize, bias: usize, scale: usize, shift: usize, res: usize, act: i32, prelu: usize, alpha: v128): v128 {
+  let v = v0;
+  if (bias) v = f32x4.add(v, v128.load(bias + k));
+  if (scale) v = f32x4.mul(v, v128.load(scale + k));
+  if (shift) v = f32x4.add(v, v128.load(shift + k));
+  if (res) v = f32x4.add(v, v128.load(res));
+  return activate4(v, act, prelu ? v128.load(prelu + k) : alpha);
+}
+
+/**
  * In-place activation over rows of `channels` values; prelu reads a per-channel slope array (0 = none).
  */
 export function activation_f32_simd(x: usize, out: usize, rows: i32, channels: i32, act: i32, alpha: f32, prelu: usize): void {

@@ -5,7 +5,7 @@
 // their precomputed valid tap range, so no inner loop branches on padding. Bias, folded batch-norm and the
 // activation are applied to the accumulators as tiles store them (depthwise: a second pass over each row).
 import { madd } from './simd';
-import { activate, activate4 } from './activation';
+import { activate, activate4, epilogue4 } from './activation';
 
 // Params block (i32), written by src/ops/conv2d/wasm.ts.
 const P_N = 0, P_H = 1, P_W = 2, P_CIN = 3, P_OH = 4, P_OW = 5, P_COUT = 6, P_KH = 7, P_KW = 8;
@@ -51,12 +51,7 @@ let eRes: usize = 0, eHasRes = false;
 // @ts-ignore: decorator
 @inline
 function epi4(v0: v128, k: usize, q: usize): v128 {
-  let v = v0;
-  if (eBias) v = f32x4.add(v, v128.load(eBias + k));
-  if (eScale) v = f32x4.mul(v, v128.load(eScale + k));
-  if (eShift) v = f32x4.add(v, v128.load(eShift + k));
-  if (eHasRes) v = f32x4.add(v, v128.load(q + eRes));
-  return activate4(v, eAct, ePrelu ? v128.load(ePrelu + k) : f32x4.splat(eAlpha));
+  return epilogue4(v0, k, eBias, eScale, eShift, eHasRes ? q + eRes : 0, eAct, ePrelu, f32x4.splat(eAlpha));
 }
 
 /** Stores 4 channels (n valid, from channel byte offset k) through the epilogue; partial blocks go scalar. */

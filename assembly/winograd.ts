@@ -5,7 +5,7 @@
 // epilogue, clipped at odd output sizes. Every output is the same fixed sequence of operations whatever the block
 // or thread split (the GEMM sums each element over cin in order), so results do not depend on the thread count.
 // Channels (cin, cout) are multiples of 4 (the launcher checks).
-import { activate4 } from './activation';
+import { epilogue4 } from './activation';
 import { gemm_f32_2x16_simd } from './gemm';
 
 const PANEL: i32 = 16;
@@ -197,10 +197,5 @@ function input_rows(v: usize, vps: usize, cib: usize): void {
 // @ts-ignore: decorator
 @inline
 function store_epi(o: usize, v0: v128, k: usize, bias: usize, scale: usize, shift: usize, prelu: usize, act: i32, va: v128, res: usize, out: usize): void {
-  let v = v0;
-  if (bias) v = f32x4.add(v, v128.load(bias + k));
-  if (scale) v = f32x4.mul(v, v128.load(scale + k));
-  if (shift) v = f32x4.add(v, v128.load(shift + k));
-  if (res) v = f32x4.add(v, v128.load(res + (o - out)));
-  v128.store(o, activate4(v, act, prelu ? v128.load(prelu + k) : va));
+  v128.store(o, epilogue4(v0, k, bias, scale, shift, res ? res + (o - out) : 0, act, prelu, va));
 }
